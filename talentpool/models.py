@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from datetime import date
 
 from django.contrib.auth.models import AbstractUser, UserManager
@@ -233,6 +234,11 @@ def age_on(birth_date: date | None, today: date) -> int | None:
     )
 
 
+# Scopes that later stages define for their roles: role -> function(user) -> Q on Person.
+# The training app registers the mentor's (their current mentees); the core cannot know it.
+EXTRA_PERSON_SCOPES: dict[str, Callable[[User], Q]] = {}
+
+
 class PersonQuerySet(models.QuerySet):
     def in_scope(self, user: User) -> PersonQuerySet:
         """The people `user` may see. Every registry view goes through this."""
@@ -242,7 +248,10 @@ class PersonQuerySet(models.QuerySet):
             return self.all()
         if user.role == Role.TOWNSHIP:
             return self.filter(township_id=user.township_id)
-        # Mentors reach their mentees through the training app; administrators see no one.
+        extra = EXTRA_PERSON_SCOPES.get(user.role)
+        if extra is not None:
+            return self.filter(extra(user))
+        # Administrators, the security administrator and the auditor see no one.
         return self.none()
 
     def search(self, text: str) -> PersonQuerySet:

@@ -29,6 +29,10 @@ urlpatterns = [
     path("registry/", include(registry_patterns)),
     # /audit/
     path("audit/", include(audit_patterns)),
+    # /candidates/, /training/, /evaluation/: the later stages, each with its own namespace
+    path("candidates/", include("candidates.urls")),
+    path("training/", include("training.urls")),
+    path("evaluation/", include("evaluation.urls")),
     # /admin/
     path("admin/", admin.site.urls),
 ]

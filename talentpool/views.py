@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 from pghistory.models import MiddlewareEvents
 
+from talentpool import timeline
 from talentpool.access import REGISTRY_READERS, REGISTRY_WRITERS, get_person_for_user, role_required
 from talentpool.forms import AuditFilterForm, PersonForm, RegistryFilterForm, StaleEdit
 from talentpool.models import Person, Role, Township, User
@@ -65,7 +66,8 @@ def _query_without_page(request: HttpRequest) -> str:
 @role_required(*REGISTRY_READERS)
 def registry_detail(request: HttpRequest, pk: int) -> HttpResponse:
     person = get_person_for_user(request, pk)
-    return render(request, "talentpool/person_detail.html", {"person": person})
+    context = {"person": person, "timeline": timeline.entries_for(person)}
+    return render(request, "talentpool/person_detail.html", context)
 
 
 @role_required(*REGISTRY_WRITERS)

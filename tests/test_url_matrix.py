@@ -1,33 +1,34 @@
-"""Every URL the project has, for every role: who gets in, who is refused, and that a township
-officer reaches another township's objects by no URL. A URL that is not classified below fails
-`test_every_url_is_classified`, so a new page cannot ship without deciding who may open it."""
+"""Every URL the project has, for every role: who gets in, who is refused, and that township B's
+officer reaches township A's objects by no URL. Each app's tests/<app>/access.py classifies its
+URLs; a URL classified nowhere fails `test_every_url_is_classified`, so no page ships without a
+decision on who may open it."""
 
 from __future__ import annotations
+
+import importlib
+from types import SimpleNamespace
 
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from tests.factories import make_person
-
-ALL = {"county", "township_a", "township_b", "mentor", "leader", "sysadmin", "secadmin", "auditor"}
-READERS = {"county", "township_a", "township_b", "leader"}
-WRITERS = {"county", "township_a", "township_b"}
-
-# url name -> (roles allowed, kwargs builder name or None). Object URLs use township A's objects:
-# township B's officer must get 404 where township A's gets through.
-MATRIX: dict[str, tuple[set[str], str | None]] = {
-    "home": (ALL, None),
-    "login": (ALL, None),
-    "registry:list": (READERS, None),
-    "registry:create": (WRITERS, None),
-    "registry:detail": (READERS, "person"),
-    "registry:edit": (WRITERS, "person"),
-    "audit:list": ({"auditor"}, None),
-}
-# POST-only or special endpoints: name -> reason they are not opened with GET here.
-NOT_GET = {"logout": "POST only; covered in test_auth"}
+APPS = ("talentpool", "candidates", "training", "evaluation")
 # Namespaces covered as a whole by their own tests.
 NAMESPACES = {"admin": "Django admin: staff only, see test_admin_is_for_administrators_only"}
+
+
+def _access_modules():
+    modules = []
+    for app in APPS:
+        try:
+            modules.append(importlib.import_module(f"tests.{app}.access"))
+        except ModuleNotFoundError:
+            continue
+    return modules
+
+
+MODULES = _access_modules()
+ACCESS = {name: (rule, m) for m in MODULES for name, rule in m.ACCESS.items()}
+NOT_GET = {name: why for m in MODULES for name, why in getattr(m, "NOT_GET", {}).items()}
 
 
 def all_url_names() -> set[str]:
@@ -48,44 +49,47 @@ def all_url_names() -> set[str]:
 
 
 def test_every_url_is_classified():
-    unclassified = all_url_names() - set(MATRIX) - set(NOT_GET)
-    assert not unclassified, f"classify these URLs in tests/test_url_matrix.py: {unclassified}"
+    unclassified = all_url_names() - set(ACCESS) - set(NOT_GET)
+    assert not unclassified, f"classify these URLs in tests/<app>/access.py: {unclassified}"
 
 
 @pytest.fixture
-def objects(township_a, village_a):
-    return {"person": {"pk": make_person(township_a, village_a).pk}}
+def ctx(personas, township_a, township_b, village_a, village_b):
+    return SimpleNamespace(
+        personas=personas,
+        township_a=township_a,
+        township_b=township_b,
+        village_a=village_a,
+        village_b=village_b,
+    )
 
 
-@pytest.mark.parametrize("name", sorted(MATRIX))
-def test_role_matrix(client, personas, objects, name):
-    allowed, kwargs_key = MATRIX[name]
-    url = reverse(name, kwargs=objects[kwargs_key] if kwargs_key else None)
+@pytest.mark.parametrize("name", sorted(ACCESS))
+def test_role_matrix(client, ctx, name):
+    rule, module = ACCESS[name]
+    kwargs = module.objects(ctx)[rule.obj] if rule.obj else None
+    url = reverse(name, kwargs=kwargs)
     anonymous = client.get(url)
     if name == "login":
         assert anonymous.status_code == 200
     else:
         assert anonymous.status_code == 302
         assert anonymous.url.startswith(reverse("login"))
-    for role, user in personas.items():
+    for role, user in ctx.personas.items():
         client.force_login(user)
         status = client.get(url).status_code
-        if role not in allowed:
-            expected = 403
-        elif kwargs_key and role == "township_b":
-            expected = 404  # township A's object, out of township B's scope
-        else:
-            expected = 200
+        expected = rule.status_for(role)
         assert status == expected, f"{role} GET {url}: {status}, expected {expected}"
         client.logout()
 
 
-@pytest.mark.parametrize("name", sorted(n for n, (_r, key) in MATRIX.items() if key))
-def test_other_townships_object_is_404_on_post_too(client, township_officer_b, objects, name):
-    _allowed, key = MATRIX[name]
-    client.force_login(township_officer_b)
-    response = client.post(reverse(name, kwargs=objects[key]), {"name": "改"})
-    assert response.status_code in (404, 405)
+@pytest.mark.parametrize("name", sorted(n for n, (rule, _m) in ACCESS.items() if rule.obj))
+def test_other_townships_object_is_404_on_post_too(client, ctx, name):
+    rule, module = ACCESS[name]
+    kwargs = module.objects(ctx)[rule.obj]
+    client.force_login(ctx.personas["township_b"])
+    response = client.post(reverse(name, kwargs=kwargs), {"name": "改", "pk": kwargs.get("pk")})
+    assert response.status_code in (403, 404, 405)
 
 
 def test_admin_is_for_administrators_only(client, personas):
@@ -101,7 +105,6 @@ def test_admin_is_for_administrators_only(client, personas):
 
 
 def test_admin_does_not_expose_the_registry(client, sysadmin):
-    sysadmin.is_superuser = False
     client.force_login(sysadmin)
     body = client.get(reverse("admin:index")).content.decode()
     assert "人才信息库" not in body
