@@ -105,6 +105,8 @@ else:
     DATABASES = {"default": env.db("DATABASE_URL")}
     if DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
         raise ImproperlyConfigured("DATABASE_URL must point at PostgreSQL (postgres://...).")
+# Several test runs may share one embedded server; each can name its own test database.
+DATABASES["default"]["TEST"] = {"NAME": env("TEST_DB_NAME", default="test_talentpool")}
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
@@ -135,8 +137,9 @@ STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = env.path("STATIC_ROOT", default=VAR_DIR / "staticfiles")
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=VAR_DIR / "media")
-# Uploaded files are never served by URL; views stream them after an access check.
-MEDIA_URL = None
+# Uploaded files are never served by URL (no route and no web-server alias points here); views
+# stream them after an access check.
+MEDIA_URL = "/_media-not-served/"
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {

@@ -104,3 +104,6 @@ def immediate_tasks(settings):
 def fast_password_hashing(settings):
     # Real hashing costs ~0.3 s a user; tests make many users. Production keeps PBKDF2.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+pytest_plugins = ["tests.browser"]
