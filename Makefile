@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed-dev
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test lint format bench db-stop lock vendor clean
+.PHONY: run test lint format bench db-stop lock clean
 
 # Create the virtual environment and install the locked, hash-checked dependencies.
 $(STAMP): requirements-dev.lock
@@ -49,3 +49,7 @@ lock:
 
 clean:
 	rm -rf $(VENV) var/staticfiles
+
+# Speed figures (`bench: <name>: <value> <unit>`), in a database of its own.
+bench: $(STAMP)
+	$(BIN)/python -m bench $(BENCH)

@@ -97,7 +97,8 @@ if EMBEDDED_DB:
     DATABASES = {
         "default": {
             "ENGINE": "talentpool.embedded_pg",
-            "NAME": "talentpool",
+            # `make bench` works in a database of its own on the same server.
+            "NAME": env("EMBEDDED_DB_NAME", default="talentpool"),
             "EMBEDDED_PGDATA": str(VAR_DIR / "pg"),
         }
     }
