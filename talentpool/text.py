@@ -1,6 +1,7 @@
 """Text hygiene for values typed or pasted by county staff, and pinyin keys for name search."""
 
 import re
+from functools import lru_cache
 
 from pypinyin import Style, lazy_pinyin
 
@@ -109,11 +110,13 @@ def _name_syllables(name: str, style: Style) -> list[str]:
     return prefix + lazy_pinyin(name, style=style, errors=keep_ascii)
 
 
+@lru_cache(maxsize=65536)  # names repeat a lot in a county; imports call this per row
 def pinyin_initials(name: str) -> str:
     """Lower-case pinyin initials without separators: 张维 -> "zw", 阿依古丽·买买提 -> "ayglmmt"."""
     return "".join(_name_syllables(name, Style.FIRST_LETTER))
 
 
+@lru_cache(maxsize=65536)
 def pinyin_full(name: str) -> str:
     """Lower-case toneless pinyin without separators: 张维 -> "zhangwei"."""
     return "".join(_name_syllables(name, Style.NORMAL))
