@@ -1,0 +1,1116 @@
+"""Spreadsheet-reading layer of the survey import.
+
+Finds the people rows in a township's survey workbook (xlsx/xlsm/xls/ods/csv) and hands
+them on with their values exactly as read; validating and normalising the values is the
+job of the next layer. Everything that makes a whole file unusable is raised as
+``FileRejected`` with a message the township clerk can act on.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import functools
+import io
+import os
+import re
+import struct
+import unicodedata
+import zipfile
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from itertools import chain
+from operator import itemgetter
+from pathlib import Path
+from typing import BinaryIO
+
+from python_calamine import (
+    CalamineSheet,
+    CalamineWorkbook,
+    PasswordError,
+    SheetTypeEnum,
+    SheetVisibleEnum,
+)
+
+__all__ = [
+    "FIELDS",
+    "HEADER_SYNONYMS",
+    "FileRejected",
+    "SurveyRow",
+    "SurveySheet",
+    "normalise_header",
+    "read_survey",
+]
+
+FIELDS = (
+    "seq",
+    "name",
+    "gender",
+    "ethnicity",
+    "birth_date",
+    "id_number",
+    "phone",
+    "village",
+    "political_status",
+    "education",
+    "school_major",
+    "work_place",
+    "industry_unit",
+    "skills",
+    "is_veteran",
+    "return_intention",
+    "village_post_intention",
+    "remark",
+)
+
+# Header texts as township templates spell them. Matching is done on normalise_header() of
+# both sides, so bracketed notes, spaces, '*' and colons need no entries of their own.
+HEADER_SYNONYMS: dict[str, tuple[str, ...]] = {
+    "seq": ("序号", "编号"),
+    "name": ("姓名", "名字"),
+    "gender": ("性别",),
+    "ethnicity": ("民族",),
+    "birth_date": ("出生年月", "出生日期", "出生年月日", "生日"),
+    "id_number": ("身份证号", "身份证号码", "公民身份号码", "身份证", "身份证件号码"),
+    "phone": ("联系电话", "手机号", "手机号码", "联系方式", "电话", "手机"),
+    "village": ("所在村", "户籍所在村", "村(社区)", "村社区", "所属村", "村别", "户籍地"),
+    "political_status": ("政治面貌",),
+    "education": ("文化程度", "学历", "最高学历"),
+    "school_major": ("毕业院校及专业", "毕业院校", "院校及专业", "所学专业", "专业"),
+    "work_place": ("务工地点", "工作地点", "现工作地", "务工地", "现居住地"),
+    "industry_unit": ("从事行业及单位", "工作单位", "从事行业", "务工单位", "单位及职务", "行业"),
+    "skills": ("特长", "技能特长", "专业特长", "技能"),
+    "is_veteran": ("是否退役军人", "退役军人"),
+    "return_intention": ("返乡意愿", "是否愿意返乡", "返乡创业意愿"),
+    "village_post_intention": ("任职意愿", "是否愿意在村任职", "到村任职意愿"),
+    "remark": ("备注",),
+}
+
+HEADER_SCAN_ROWS = 15  # non-blank rows searched for the header, title rows included
+MAX_ZIP_MEMBERS = 10_000
+MAX_ZIP_TOTAL_SIZE = 500 * 1024 * 1024
+MAX_ZIP_RATIO = 200
+ZIP_RATIO_MIN_SIZE = 1024 * 1024
+# calamine holds a sheet as one dense rows x columns grid and aborts the whole process (not
+# an exception) when that allocation fails, so a single stray value in XFD1048576 must be
+# refused before calamine sees it. 30M cells is ~1.2 GB; 300,000 x 18 is 5.4M.
+MAX_SHEET_CELLS = 30_000_000
+
+TOTAL_WORDS = frozenset({"合计", "总计", "小计"})
+FOOTER_PREFIXES = (
+    "填表人",
+    "填报人",
+    "制表人",
+    "审核人",
+    "负责人",
+    "注：",
+    "注:",
+    "说明：",
+    "说明:",
+)
+EXAMPLE_SEQ_WORDS = frozenset({"示例", "例"})
+EXAMPLE_NAME_PREFIXES = ("示例", "（示例）", "(示例)")
+
+_HELP_SAVE_AS = "请用 Excel 或 WPS 打开后“另存为”Excel 工作簿（.xlsx）再上传。"
+
+
+class FileRejected(Exception):
+    """The whole file cannot be imported; ``message`` tells the clerk what to do."""
+
+    def __init__(self, reason: str, message: str) -> None:
+        super().__init__(reason, message)
+        self.reason = reason
+        self.message = message
+
+    def __str__(self) -> str:
+        return self.message
+
+
+@dataclass
+class SurveyRow:
+    number: int
+    values: dict[str, object]
+    raw: list[object]
+
+
+@dataclass
+class SurveySheet:
+    sheet_name: str
+    header_row: int
+    header: list[str]
+    columns: dict[str, int]
+    extra_columns: list[tuple[int, str]]
+    ignored: list[tuple[int, str]]
+    rows: Iterator[SurveyRow] | list[SurveyRow]
+    warnings: list[str] = field(default_factory=list)
+
+
+# ---------------------------------------------------------------------------
+# Header matching
+
+_WHITESPACE = re.compile(r"\s+")
+_BRACKETED = re.compile(r"[(\[【〔][^()\[\]【】〔〕]*[)\]】〕]")
+_UNCLOSED_BRACKET = re.compile(r"[(\[【〔].*$")
+
+
+def normalise_header(text: object) -> str:
+    """Reduce a header cell to the form the synonym table is keyed by."""
+    if text is None:
+        return ""
+    # NFKC folds full-width forms: （）→(), ＊→*, ：→:, U+3000→space.
+    s = unicodedata.normalize("NFKC", str(text))
+    s = _WHITESPACE.sub("", s)
+    previous = None
+    while previous != s:  # nested brackets: remove innermost first
+        previous = s
+        s = _BRACKETED.sub("", s)
+    s = _UNCLOSED_BRACKET.sub("", s)
+    return s.strip("*:")
+
+
+def _build_lookup() -> dict[str, str]:
+    lookup: dict[str, str] = {}
+    for fld, synonyms in HEADER_SYNONYMS.items():
+        for synonym in synonyms:
+            key = normalise_header(synonym)
+            if lookup.setdefault(key, fld) != fld:
+                raise ValueError(f"header synonym {synonym!r} maps to two fields")
+    return lookup
+
+
+_LOOKUP = _build_lookup()
+
+
+def _field_for(text: str) -> str | None:
+    return _LOOKUP.get(normalise_header(text)) if text else None
+
+
+def _col_letter(index: int) -> str:
+    letters = ""
+    index += 1
+    while index:
+        index, rem = divmod(index - 1, 26)
+        letters = chr(65 + rem) + letters
+    return letters
+
+
+def _is_blank(value: object) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+def _cell_text(value: object) -> str:
+    return "" if value is None else str(value).strip()
+
+
+@dataclass
+class _Header:
+    last_row_index: int  # index into the buffered rows of the (last) header row
+    header_row: int
+    header: list[str]
+    columns: dict[str, int]
+    extra_columns: list[tuple[int, str]]
+    warnings: list[str]
+
+
+Row = tuple[int, list[object]]  # (Excel row number, cells from column A)
+Merge = tuple[tuple[int, int], tuple[int, int]]
+
+
+def _find_header(
+    rows: Iterator[Row], merges: list[Merge] | None
+) -> tuple[_Header | None, list[Row]]:
+    """Scan the top of a sheet for the people header.
+
+    Returns the header and every row consumed so far (so the caller can carry on after
+    the header without re-reading).
+    """
+    buffered: list[Row] = []
+
+    def get(i: int) -> Row | None:
+        while len(buffered) <= i:
+            nxt = next(rows, None)
+            if nxt is None:
+                return None
+            buffered.append(nxt)
+        return buffered[i]
+
+    non_blank = 0
+    i = 0
+    while non_blank < HEADER_SCAN_ROWS:
+        row = get(i)
+        if row is None:
+            break
+        number, cells = row
+        if not all(_is_blank(v) for v in cells):
+            non_blank += 1
+            top_fields = {c: f for c, v in enumerate(cells) if (f := _field_for(_cell_text(v)))}
+            if {"name", "id_number"} & set(top_fields.values()):
+                header = _build_header(i, row, get(i + 1), top_fields, merges)
+                if header is not None:
+                    return header, buffered
+        i += 1
+    return None, buffered
+
+
+def _build_header(
+    index: int,
+    top_row: Row,
+    next_row: Row | None,
+    top_fields: dict[int, str],
+    merges: list[Merge] | None,
+) -> _Header | None:
+    top_number, top_cells = top_row
+    top = [_cell_text(v) for v in top_cells]
+    sub: list[str] = []
+    last_index, header_row = index, top_number
+    if next_row is not None:
+        kind = _second_header_row_kind(top_number - 1, top_fields, next_row[1], merges)
+        if kind == "sub":
+            sub = [_cell_text(v) for v in next_row[1]]
+            last_index, header_row = index + 1, next_row[0]
+        elif kind == "merged_blank":
+            last_index, header_row = index + 1, next_row[0]
+    width = max(len(top), len(sub))
+    top += [""] * (width - len(top))
+    sub += [""] * (width - len(sub))
+
+    if any(sub):
+        group = _fill_groups(top, sub, top_number - 1, merges)
+        display = [
+            f"{g}/{s}" if g and s and g != s else (s or g) for g, s in zip(group, sub, strict=True)
+        ]
+        # The sub-header is the more specific text ('手机号' under '联系方式'); the group
+        # only names the column where nothing stands below it (vertically merged cells).
+        keys = [s or g for g, s in zip(group, sub, strict=True)]
+    else:
+        display = top
+        keys = top
+
+    columns: dict[str, int] = {}
+    extra: list[tuple[int, str]] = []
+    warnings: list[str] = []
+    for c, key in enumerate(keys):
+        fld = _field_for(key)
+        if fld is None:
+            if display[c]:
+                extra.append((c, display[c]))
+        elif fld in columns:
+            first = columns[fld]
+            extra.append((c, display[c]))
+            warnings.append(
+                f"第{_col_letter(c)}列“{display[c]}”与第{_col_letter(first)}列“{display[first]}”"
+                f"是同一项，已使用第{_col_letter(first)}列，第{_col_letter(c)}列未导入"
+            )
+        else:
+            columns[fld] = c
+    if "name" not in columns or "id_number" not in columns:
+        return None
+    return _Header(last_index, header_row, display, columns, extra, warnings)
+
+
+def _second_header_row_kind(
+    top_r0: int, top_fields: dict[int, str], cells: list[object], merges: list[Merge] | None
+) -> str | None:
+    """Tell whether the row below a header row still belongs to the header.
+
+    "sub": it holds sub-headers under merged group cells; "merged_blank": it is empty but
+    covered by header cells merged downwards; None: it is the first row after the header.
+    """
+    header_merges = [m for m in merges or () if m[0][0] == top_r0]
+    filled = [(c, v) for c, v in enumerate(cells) if not _is_blank(v)]
+    if not filled:
+        return "merged_blank" if any(m[1][0] > top_r0 for m in header_merges) else None
+    if not all(isinstance(v, str) for _, v in filled):
+        return None
+    # Name and ID are never grouped with other columns, so below them a two-level header
+    # has nothing, while a data row has the person's name or ID.
+    for c, fld in top_fields.items():
+        if fld in ("name", "id_number") and c < len(cells) and not _is_blank(cells[c]):
+            return None
+    for (r0, c0), (r1, c1) in header_merges:
+        if r1 > r0 or (c1 > c0 and any(c0 <= c <= c1 for c, _ in filled)):
+            return "sub"
+    if any(_field_for(_cell_text(v)) for _, v in filled):
+        return "sub"
+    return None
+
+
+def _fill_groups(
+    top: list[str], sub: list[str], top_r0: int, merges: list[Merge] | None
+) -> list[str]:
+    group = list(top)
+    horizontal = [m for m in merges or () if m[0][0] == top_r0 and m[1][1] > m[0][1]]
+    if horizontal:
+        for (_, c0), (_, c1) in horizontal:
+            for c in range(c0 + 1, min(c1 + 1, len(group))):
+                if not group[c]:
+                    group[c] = group[c0]
+        return group
+    # No merge information (csv, ods, or a sheet whose merges were lost): a blank group
+    # cell with a sub-header belongs to the nearest group on its left that has one too.
+    current = ""
+    for c in range(len(group)):
+        if group[c]:
+            current = group[c] if sub[c] else ""
+        elif sub[c] and current:
+            group[c] = current
+        else:
+            current = ""
+    return group
+
+
+# ---------------------------------------------------------------------------
+# Row classification
+
+
+def _squash(value: object) -> str:
+    return _WHITESPACE.sub("", value) if isinstance(value, str) else ""
+
+
+# First characters of the marker words, so that the common case (a person's row) costs a
+# set lookup per test instead of a regex substitution.
+_FOOTER_FIRST = frozenset(p[0] for p in FOOTER_PREFIXES)
+_EXAMPLE_NAME_FIRST = frozenset(p[0] for p in EXAMPLE_NAME_PREFIXES)
+_EXAMPLE_SEQ_FIRST = frozenset(w[0] for w in EXAMPLE_SEQ_WORDS)
+
+
+def _marked(value: object, first_chars: frozenset[str]) -> str:
+    """The cell's text without whitespace if it could start a marker word, else ''."""
+    if not isinstance(value, str):
+        return ""
+    stripped = value.lstrip()
+    return _WHITESPACE.sub("", stripped) if stripped[:1] in first_chars else ""
+
+
+def _is_total_word(value: str) -> bool:
+    return _squash(value).rstrip(":：") in TOTAL_WORDS
+
+
+def _people(
+    rows: Iterable[Row], header: _Header, width: int, ignored: list[tuple[int, str]]
+) -> Iterator[SurveyRow]:
+    columns = header.columns
+    fields = tuple(columns)
+    pick = itemgetter(*columns.values())  # at least name and ID, so it returns a tuple
+    name_c = columns["name"]
+    id_c = columns["id_number"]
+    seq_c = columns.get("seq")
+    # Total rows put 合计 in their first cells, counted from where the table starts.
+    first_col = min((c for c, text in enumerate(header.header) if text), default=0)
+    after_footer = False
+    for number, raw in rows:
+        if len(raw) < width:
+            raw = raw + [None] * (width - len(raw))
+        kind = _row_kind(raw, first_col, seq_c, name_c, id_c, after_footer)
+        if kind is None:
+            yield SurveyRow(number, dict(zip(fields, pick(raw), strict=True)), raw)
+            continue
+        if kind == "footer":
+            after_footer = True
+        ignored.append((number, kind))
+
+
+def _row_kind(
+    raw: list[object],
+    first_col: int,
+    seq_c: int | None,
+    name_c: int,
+    id_c: int,
+    after_footer: bool,
+) -> str | None:
+    """Why a row is not a person, or None if it is one. Runs once per row: kept lean."""
+    first = None
+    for value in raw:
+        if value is not None and (not isinstance(value, str) or value.strip()):
+            first = value
+            break
+    if first is None:
+        return "blank"
+    if _marked(first, _FOOTER_FIRST).startswith(FOOTER_PREFIXES):
+        return "footer"
+    nameless = _is_blank(raw[name_c]) and _is_blank(raw[id_c])
+    if after_footer and nameless:
+        # Notes under a '注：' line go on over several rows ('1、…', '2、…'); a row with
+        # a name or ID is still a person someone appended below the footer.
+        return "footer"
+    for value in raw[first_col : first_col + 3]:
+        if isinstance(value, str) and "计" in value and _is_total_word(value):
+            return "total"
+    if _is_example(raw, seq_c, name_c):
+        return "example"
+    if (
+        nameless
+        and seq_c is not None
+        and first is raw[seq_c]
+        and all(_is_blank(v) for i, v in enumerate(raw) if i != seq_c)
+    ):
+        return "seq_only"
+    return None
+
+
+def _is_example(raw: list[object], seq_c: int | None, name_c: int) -> bool:
+    if seq_c is not None:
+        seq = _marked(raw[seq_c], _EXAMPLE_SEQ_FIRST)
+        if seq in EXAMPLE_SEQ_WORDS or seq.startswith("示例"):
+            return True
+    return _marked(raw[name_c], _EXAMPLE_NAME_FIRST).startswith(EXAMPLE_NAME_PREFIXES)
+
+
+def _assemble(
+    sheet_name: str,
+    header: _Header,
+    buffered: list[Row],
+    rest: Iterator[Row],
+    warnings: list[str],
+) -> SurveySheet:
+    ignored: list[tuple[int, str]] = []
+    width = len(header.header)
+    people = _people(chain(buffered[header.last_row_index + 1 :], rest), header, width, ignored)
+    # Peek the first person so that a form with nothing filled in is rejected now rather
+    # than half-way through an import.
+    first = next(people, None)
+    if first is None:
+        raise FileRejected(
+            "no_data_rows",
+            f"工作表“{sheet_name}”找到了表头（第{header.header_row}行），但表头下面没有人员信息。"
+            "请确认人员信息已填写在表头下方，不是只填了示例行或合计行，然后重新上传。",
+        )
+    return SurveySheet(
+        sheet_name=sheet_name,
+        header_row=header.header_row,
+        header=header.header,
+        columns=header.columns,
+        extra_columns=header.extra_columns,
+        ignored=ignored,
+        rows=chain((first,), people),
+        warnings=warnings + header.warnings,
+    )
+
+
+def _no_header(extra: str = "") -> FileRejected:
+    return FileRejected(
+        "no_header",
+        "没有找到人员表头：表格前 15 行中需要有一行同时包含“姓名”列和“身份证号”列"
+        "（也可写作“身份证号码”“公民身份号码”）。请检查表头是否被改动或删除，"
+        "或是否选错了文件。" + extra,
+    )
+
+
+# ---------------------------------------------------------------------------
+# File handling
+
+
+def read_survey(
+    source: str | Path | BinaryIO, *, filename: str, max_bytes: int = 50 * 1024 * 1024
+) -> SurveySheet:
+    """Open a survey file and locate its people rows.
+
+    ``filename`` is the name the clerk uploaded, used only to tell a renamed text file
+    apart from a CSV; the format itself is recognised from the content. Every problem with
+    the file's content raises FileRejected; a path that cannot be opened at all is the
+    caller's bug and raises OSError as usual.
+    """
+    if isinstance(source, (str, Path)):
+        size = os.stat(source).st_size
+        _check_size(size, max_bytes)
+        with open(source, "rb") as fh:
+            return _read_stream(fh, filename)
+    stream = _seekable(source, max_bytes)
+    return _read_stream(stream, filename)
+
+
+def _check_size(size: int, max_bytes: int) -> None:
+    if size > max_bytes:
+        raise FileRejected(
+            "file_too_large",
+            f"文件太大（{size / 1024 / 1024:.1f} MB），最大允许 {max_bytes / 1024 / 1024:.0f} MB。"
+            "请删除表格中的图片和无关工作表，或按村拆分成几个文件后分别上传。",
+        )
+
+
+def _seekable(source: BinaryIO, max_bytes: int) -> BinaryIO:
+    seekable = getattr(source, "seekable", None)
+    if seekable is not None and seekable():
+        source.seek(0, os.SEEK_END)
+        _check_size(source.tell(), max_bytes)
+        source.seek(0)
+        return source
+    buffer = io.BytesIO()
+    # Raw streams may return less than asked for; read until EOF or one byte past the limit.
+    while chunk := source.read(max_bytes + 1 - buffer.tell()):
+        buffer.write(chunk)
+        if buffer.tell() > max_bytes:
+            break
+    _check_size(buffer.tell(), max_bytes)
+    buffer.seek(0)
+    return buffer
+
+
+_MAGIC_REJECTS: tuple[tuple[bytes, str], ...] = (
+    (b"%PDF", "这是一个 PDF 文件"),
+    (b"\x89PNG", "这是一张图片"),
+    (b"\xff\xd8\xff", "这是一张图片"),
+    (b"GIF8", "这是一张图片"),
+    (b"Rar!", "这是一个压缩包"),
+    (b"7z\xbc\xaf", "这是一个压缩包"),
+    (b"\x1f\x8b", "这是一个压缩包"),
+)
+
+_OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+_ZIP_MAGIC = b"PK\x03\x04"
+
+
+def _not_a_spreadsheet(what: str) -> FileRejected:
+    return FileRejected("not_a_spreadsheet", f"{what}，不是可以导入的表格文件。{_HELP_SAVE_AS}")
+
+
+def _damaged() -> FileRejected:
+    return FileRejected(
+        "not_a_spreadsheet",
+        "文件已损坏或不完整（可能没有下载或传输完整），无法打开。"
+        "请用 Excel 或 WPS 打开确认内容无误后重新保存，再上传。",
+    )
+
+
+def _encrypted() -> FileRejected:
+    return FileRejected(
+        "not_a_spreadsheet",
+        "文件设置了打开密码（已加密），无法读取。请用 Excel 或 WPS 输入密码打开后，"
+        "在“文件—信息（或文档加密）”中删除密码，保存后重新上传。",
+    )
+
+
+def _read_stream(fh: BinaryIO, filename: str) -> SurveySheet:
+    head = fh.read(8)
+    fh.seek(0)
+    if head.startswith(_ZIP_MAGIC):
+        warnings = _inspect_zip(fh)
+        return _read_workbook(fh, warnings)
+    if head.startswith(_OLE2_MAGIC):
+        warnings = _inspect_ole2(fh)
+        return _read_workbook(fh, warnings)
+    if not head:
+        raise FileRejected("not_a_spreadsheet", "文件是空的（0 字节）。请检查是否选对了文件。")
+    for magic, what in _MAGIC_REJECTS:
+        if head.startswith(magic):
+            raise _not_a_spreadsheet(what)
+    return _read_text(fh.read(), filename)
+
+
+def _zip_bomb() -> FileRejected:
+    return FileRejected(
+        "zip_bomb",
+        "文件内部结构异常（解压后体积远超正常表格），为安全起见已拒绝。"
+        f"{_HELP_SAVE_AS}如果仍然不行，请把表格内容复制到新建的工作簿中再上传。",
+    )
+
+
+def _zip_entry_count(fh: BinaryIO) -> int | None:
+    """Entry count from the end-of-central-directory record, or None if there is none.
+
+    Read before zipfile parses the directory, which builds an object per entry.
+    """
+    fh.seek(0, os.SEEK_END)
+    size = fh.tell()
+    fh.seek(max(0, size - 22 - 65535))
+    tail = fh.read()
+    fh.seek(0)
+    pos = tail.rfind(b"PK\x05\x06")
+    if pos < 0 or pos + 22 > len(tail):
+        return None
+    return struct.unpack_from("<H", tail, pos + 10)[0]
+
+
+def _inspect_zip(fh: BinaryIO) -> list[str]:
+    """Vet an OOXML/ODS package from its zip directory before calamine inflates anything."""
+    count = _zip_entry_count(fh)
+    # 0xFFFF means the real count is in a zip64 record: no workbook has that many parts.
+    if count is not None and count > MAX_ZIP_MEMBERS:
+        raise _zip_bomb()
+    try:
+        zf = zipfile.ZipFile(fh)
+        infos = zf.infolist()
+    except Exception:
+        raise _damaged() from None
+    bomb = _zip_bomb()
+    if len(infos) > MAX_ZIP_MEMBERS:
+        raise bomb
+    if sum(i.file_size for i in infos) > MAX_ZIP_TOTAL_SIZE:
+        raise bomb
+    for info in infos:
+        if info.file_size > ZIP_RATIO_MIN_SIZE and info.file_size > MAX_ZIP_RATIO * max(
+            info.compress_size, 1
+        ):
+            raise bomb
+        if info.flag_bits & 0x1:
+            raise _encrypted()
+    names = {i.filename for i in infos}
+    if "xl/workbook.bin" in names:
+        raise _not_a_spreadsheet("这是 Excel 二进制工作簿（.xlsb）")
+    if not ("xl/workbook.xml" in names or ("content.xml" in names and _is_ods(zf))):
+        raise _not_a_spreadsheet("这个文件是压缩包或其他 Office 文档")
+    # The directory's sizes are only claims; inflate what calamine will parse, stopping at
+    # the declared size (zipfile does, then checks the CRC), so a lying entry fails here.
+    try:
+        for info in infos:
+            if _parsed_by_calamine(info.filename):
+                _inflate_and_measure(zf, info)
+    except FileRejected:
+        raise
+    except Exception:
+        raise _damaged() from None
+    warnings: list[str] = []
+    if "xl/vbaProject.bin" in names or any(n.startswith("Basic/") for n in names):
+        warnings.append("文件中含有宏（VBA 代码），宏没有运行，已忽略，只读取了单元格中的内容")
+    if any(n.startswith("xl/externalLinks/") for n in names):
+        warnings.append("文件中有引用其他文件的外部链接，已按文件中保存的数值读取，没有更新链接")
+    fh.seek(0)
+    return warnings
+
+
+def _is_ods(zf: zipfile.ZipFile) -> bool:
+    try:
+        with zf.open("mimetype") as m:
+            return m.read(100).startswith(b"application/vnd.oasis.opendocument.spreadsheet")
+    except Exception:
+        return False
+
+
+def _parsed_by_calamine(name: str) -> bool:
+    if name.endswith("vbaProject.bin") or "/embeddings/" in name or "/media/" in name:
+        return False
+    return name.endswith((".xml", ".rels", ".bin"))
+
+
+_ROW_REF = re.compile(rb'<row r="([0-9]+)"')
+# References to columns past Z, in any attribute order or case; most forms have none, so
+# this costs one fast scan. Single-letter columns need no scan: 26 x 1,048,576 fits.
+_WIDE_CELL_REF = re.compile(rb' r="([A-Za-z]{2,3})([0-9]+)"')
+
+
+def _inflate_and_measure(zf: zipfile.ZipFile, info: zipfile.ZipInfo) -> None:
+    """Inflate one member; for a worksheet also bound the grid calamine will allocate."""
+    worksheet = info.filename.startswith("xl/worksheets/") and info.filename.endswith(".xml")
+    max_row = 0
+    max_col = 26  # single-letter columns cost nothing to bound
+    tail = b""
+    with zf.open(info) as member:
+        while chunk := member.read(1 << 20):
+            if not worksheet:
+                continue
+            # Carry a few bytes over so that a reference cut by the chunk edge is still seen.
+            text = tail + chunk
+            rows = _ROW_REF.findall(text)
+            if rows:
+                max_row = max(max_row, *map(int, rows))
+            for letters, row in _WIDE_CELL_REF.findall(text):
+                max_col = max(max_col, _col_number(letters.upper()))
+                max_row = max(max_row, int(row))
+            tail = text[-32:]
+    if max_row * max_col > MAX_SHEET_CELLS:
+        raise FileRejected(
+            "file_too_large",
+            f"表格中有内容填在很远的单元格里（最远到第{max_row}行、"
+            f"第{_col_letter(max_col - 1)}列），"
+            "表格范围过大，无法读取。请在 Excel 或 WPS 中按 Ctrl+End 找到最后一个单元格，"
+            "删除多余的行和列后保存，再重新上传。",
+        )
+
+
+def _col_number(letters: bytes) -> int:
+    number = 0
+    for byte in letters:
+        number = number * 26 + byte - 64
+    return number
+
+
+_CFB_END = 0xFFFFFFFE
+_CFB_FREE = 0xFFFFFFFF
+_CFB_STREAM = 2
+
+
+class _Cfb:
+    """Just enough of [MS-CFB] (the OLE2 container of .xls) to vet it before calamine.
+
+    calamine trusts the sizes and counts it finds here when it reserves memory, and a
+    failed reservation aborts the process; so every count must fit in the file. Raises
+    ValueError, struct.error or IndexError on anything inconsistent.
+    """
+
+    def __init__(self, data: bytes) -> None:
+        shift, mini_shift = struct.unpack_from("<HH", data, 30)
+        if shift not in (9, 12) or mini_shift != 6:
+            raise ValueError("bad sector size")
+        self.data = data
+        self.size = 1 << shift
+        self.count = -(-(len(data) - self.size) // self.size)
+        (n_dir, n_fat, dir_start, _, cutoff, minifat_start, n_minifat, difat_start, n_difat) = (
+            struct.unpack_from("<9I", data, 40)
+        )
+        # Version 3 files leave the directory count unused, and some writers leave junk there.
+        counts = (n_fat, n_minifat, n_difat) if shift == 9 else (n_dir, n_fat, n_minifat, n_difat)
+        if self.count <= 0 or max(counts) > self.count:
+            raise ValueError("header counts exceed the file")
+        self.cutoff = cutoff
+        self.minifat_start = minifat_start
+        difat = list(struct.unpack_from("<109I", data, 76))
+        sid = difat_start
+        while sid not in (_CFB_END, _CFB_FREE):
+            if len(difat) > self.count * self.size:
+                raise ValueError("DIFAT loop")
+            ids = self._ints(sid)
+            difat.extend(ids[:-1])
+            sid = ids[-1]
+        fat_sectors = [sid for sid in difat if sid not in (_CFB_END, _CFB_FREE)]
+        if len(fat_sectors) > self.count:
+            raise ValueError("FAT larger than the file")
+        self.fat: list[int] = []
+        for sid in fat_sectors:
+            self.fat.extend(self._ints(sid))
+        directory = self._chain(dir_start)
+        self.entries: list[tuple[str, int, int, int]] = []
+        for off in range(0, len(directory) - 127, 128):
+            name_len, kind = struct.unpack_from("<HB", directory, off + 64)
+            name = directory[off : off + max(0, min(name_len, 64) - 2)].decode(
+                "utf-16-le", "replace"
+            )
+            start, size = struct.unpack_from("<II", directory, off + 116)
+            if self.size == 4096:
+                size = struct.unpack_from("<Q", directory, off + 120)[0]
+            if kind in (1, 2, 5) and size > len(data):
+                raise ValueError("stream larger than the file")
+            self.entries.append((name, kind, start, size))
+        if not self.entries:
+            raise ValueError("no root entry")
+
+    def _sector(self, sid: int) -> bytes:
+        if sid >= self.count:
+            raise ValueError("sector outside the file")
+        start = (sid + 1) * self.size
+        return self.data[start : start + self.size]
+
+    def _ints(self, sid: int) -> tuple[int, ...]:
+        return struct.unpack(f"<{self.size // 4}I", self._sector(sid))
+
+    def _chain(self, sid: int) -> bytes:
+        parts: list[bytes] = []
+        while sid != _CFB_END:
+            if sid >= len(self.fat) or len(parts) > self.count:
+                raise ValueError("broken sector chain")
+            parts.append(self._sector(sid))
+            sid = self.fat[sid]
+        return b"".join(parts)
+
+    def has(self, name: str) -> bool:
+        return any(entry[0] == name for entry in self.entries)
+
+    def stream(self, name: str) -> bytes | None:
+        for entry_name, kind, sid, size in self.entries:
+            if entry_name != name or kind != _CFB_STREAM:
+                continue
+            if size >= self.cutoff:
+                return self._chain(sid)[:size]
+            mini = self._chain(self.entries[0][2])
+            minifat = self._chain(self.minifat_start)
+            links = struct.unpack(f"<{len(minifat) // 4}I", minifat)
+            parts: list[bytes] = []
+            while sid != _CFB_END:
+                if sid >= len(links) or len(parts) > len(mini) // 64:
+                    raise ValueError("broken mini stream chain")
+                parts.append(mini[sid * 64 : sid * 64 + 64])
+                sid = links[sid]
+            return b"".join(parts)[:size]
+        return None
+
+
+# BIFF records that put a value in a cell: FORMULA, LABELSST, NUMBER, LABEL, BOOLERR, RK.
+_BIFF_CELLS = frozenset({0x0006, 0x00FD, 0x0203, 0x0204, 0x0205, 0x027E})
+_BIFF_MULRK = 0x00BD
+_BIFF_SST = 0x00FC
+_BIFF_DIMENSIONS = 0x0200
+_BIFF_MAX_COL = 255  # column IV: the most a legacy workbook can have
+_BIFF_MAX_ROW = 65535
+
+
+def _check_biff(stream: bytes) -> None:
+    """Refuse records whose numbers would make calamine allocate without bound.
+
+    A damaged column number (up to 65535) turns into a 65536 x 65536 grid, a used range
+    whose first row lies after its last wraps around into billions of reserved cells, and a
+    damaged shared-string count into a reservation of billions of strings.
+    """
+    unpack = struct.unpack_from
+    size = len(stream)
+    off = 0
+    while off + 4 <= size:
+        kind, length = unpack("<HH", stream, off)
+        body = off + 4
+        col = -1
+        if kind in _BIFF_CELLS and length >= 4:
+            col = unpack("<H", stream, body + 2)[0]
+        elif kind == _BIFF_MULRK and length >= 6:
+            col = unpack("<H", stream, body + length - 2)[0]  # the last column it covers
+        elif (
+            kind == _BIFF_SST and length >= 8 and not 0 <= unpack("<i", stream, body + 4)[0] <= size
+        ):
+            raise ValueError("shared string count out of range")
+        elif kind == _BIFF_DIMENSIONS and length in (10, 14):
+            fmt = "<IIHH" if length == 14 else "<HHHH"
+            first_row, end_row, first_col, end_col = unpack(fmt, stream, body)
+            if not (
+                first_row <= end_row <= _BIFF_MAX_ROW + 1
+                and first_col <= end_col <= _BIFF_MAX_COL + 1
+            ):
+                raise ValueError("used range out of order")
+        if col > _BIFF_MAX_COL:
+            raise ValueError("cell column out of range")
+        off = body + length
+
+
+def _inspect_ole2(fh: BinaryIO) -> list[str]:
+    data = fh.read()
+    fh.seek(0)
+    try:
+        cfb = _Cfb(data)
+        # A password-protected xlsx is an OLE2 container holding the encrypted package.
+        if cfb.has("EncryptionInfo") or cfb.has("EncryptedPackage"):
+            raise _encrypted()
+        workbook = cfb.stream("Workbook") or cfb.stream("Book")
+        if workbook is None:
+            raise _not_a_spreadsheet("这是一个 Office 文档，但不是 Excel 表格")
+        _check_biff(workbook)
+    except FileRejected:
+        raise
+    except (ValueError, struct.error, IndexError, OverflowError):
+        raise _damaged() from None
+    if cfb.has("_VBA_PROJECT_CUR"):
+        return ["文件中含有宏（VBA 代码），宏没有运行，已忽略，只读取了单元格中的内容"]
+    return []
+
+
+def _read_workbook(fh: BinaryIO, warnings: list[str]) -> SurveySheet:
+    try:
+        workbook = CalamineWorkbook.from_filelike(fh)
+    except PasswordError:
+        raise _encrypted() from None
+    except MemoryError:
+        raise _too_big_to_open() from None
+    except BaseException as exc:
+        # pyo3 turns Rust panics on malformed files into PanicException, a BaseException.
+        if isinstance(exc, (KeyboardInterrupt, SystemExit, GeneratorExit)):
+            raise
+        raise _damaged() from None
+    try:
+        return _choose_sheet(workbook, warnings)
+    finally:
+        workbook.close()
+
+
+def _too_big_to_open() -> FileRejected:
+    return FileRejected(
+        "file_too_large",
+        "文件内容太多，超出了系统一次能读取的范围。请按村拆分成几个文件后分别上传。",
+    )
+
+
+def _load_sheet(workbook: CalamineWorkbook, name: str) -> CalamineSheet:
+    try:
+        return workbook.get_sheet_by_name(name)
+    except PasswordError:
+        raise _encrypted() from None
+    except MemoryError:
+        raise _too_big_to_open() from None
+    except BaseException as exc:
+        if isinstance(exc, (KeyboardInterrupt, SystemExit, GeneratorExit)):
+            raise
+        raise _damaged() from None
+
+
+def _choose_sheet(workbook: CalamineWorkbook, warnings: list[str]) -> SurveySheet:
+    visible: list[str] = []
+    hidden: list[str] = []
+    for meta in workbook.sheets_metadata:
+        if meta.typ != SheetTypeEnum.WorkSheet:
+            continue
+        if meta.visible == SheetVisibleEnum.Visible:
+            visible.append(meta.name)
+        else:
+            hidden.append(meta.name)
+            warnings.append(f"已忽略隐藏工作表“{meta.name}”")
+
+    for position, name in enumerate(visible):
+        sheet = _load_sheet(workbook, name)
+        rows = _sheet_rows(sheet)
+        header, buffered = _find_header(rows, sheet.merged_cell_ranges)
+        if header is None:
+            continue
+        for other in visible[position + 1 :]:
+            if _has_header(workbook, other):
+                warnings.append(
+                    f"工作表“{other}”也有人员表头，但一次只导入一张工作表，本次只导入了“{name}”。"
+                    f"“{other}”中的人员请另存为单独的文件后再上传"
+                )
+        return _assemble(name, header, buffered, rows, warnings)
+
+    hint = ""
+    hidden_with_header = [n for n in hidden if _has_header(workbook, n)]
+    if hidden_with_header:
+        hint = f"隐藏的工作表“{hidden_with_header[0]}”中有人员表头，请取消隐藏后重新保存再上传。"
+    raise _no_header(hint)
+
+
+def _has_header(workbook: CalamineWorkbook, name: str) -> bool:
+    """For advice only: a sheet that cannot be read just does not count."""
+    try:
+        return _find_header(_sheet_rows(_load_sheet(workbook, name)), None)[0] is not None
+    except FileRejected:
+        return False
+
+
+@functools.cache
+def _calamine_layout() -> tuple[bool, bool]:
+    """How python-calamine's iter_rows() reports a sheet whose data starts below/right of A1.
+
+    Returns (pads_rows, pads_columns): whether the rows above, and the columns left of, the
+    first used cell are included. python-calamine 0.9.1 pads rows but not columns, while its
+    to_python() drops both; it is probed rather than assumed because the clerk finds a
+    rejected person by the Excel row number, which a silent change would shift.
+    """
+    sheet = CalamineWorkbook.from_filelike(io.BytesIO(_probe_xlsx())).get_sheet_by_index(0)
+    rows = list(sheet.iter_rows())
+    return len(rows) == 3, len(rows[-1]) == 2
+
+
+def _probe_xlsx() -> bytes:
+    rel_ns = "http://schemas.openxmlformats.org/package/2006/relationships"
+    doc_rel = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+    main_ns = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+    ct = "application/vnd.openxmlformats-officedocument.spreadsheetml"
+    members = {
+        "[Content_Types].xml": (
+            '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+            '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.'
+            'relationships+xml"/><Default Extension="xml" ContentType="application/xml"/>'
+            f'<Override PartName="/xl/workbook.xml" ContentType="{ct}.sheet.main+xml"/>'
+            f'<Override PartName="/xl/worksheets/sheet1.xml" ContentType="{ct}.worksheet+xml"/>'
+            "</Types>"
+        ),
+        "_rels/.rels": (
+            f'<Relationships xmlns="{rel_ns}"><Relationship Id="rId1" '
+            f'Type="{doc_rel}/officeDocument" Target="xl/workbook.xml"/></Relationships>'
+        ),
+        "xl/workbook.xml": (
+            f'<workbook xmlns="{main_ns}" xmlns:r="{doc_rel}"><sheets>'
+            '<sheet name="p" sheetId="1" r:id="rId1"/></sheets></workbook>'
+        ),
+        "xl/_rels/workbook.xml.rels": (
+            f'<Relationships xmlns="{rel_ns}"><Relationship Id="rId1" '
+            f'Type="{doc_rel}/worksheet" Target="worksheets/sheet1.xml"/></Relationships>'
+        ),
+        "xl/worksheets/sheet1.xml": (
+            f'<worksheet xmlns="{main_ns}"><sheetData><row r="3">'
+            '<c r="B3" t="inlineStr"><is><t>x</t></is></c></row></sheetData></worksheet>'
+        ),
+    }
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as zf:
+        for name, text in members.items():
+            zf.writestr(name, text)
+    return buf.getvalue()
+
+
+def _sheet_rows(sheet: CalamineSheet) -> Iterator[Row]:
+    """Rows of a calamine sheet numbered as Excel shows them, cells indexed from column A."""
+    start = sheet.start
+    if start is None:
+        return
+    r0, c0 = start
+    pads_rows, pads_columns = _calamine_layout()
+    rows = iter(sheet.iter_rows())
+    if pads_rows:
+        for _ in range(r0):
+            next(rows, None)
+    prefix: list[object] = [] if pads_columns else [None] * c0
+    # calamine gives '' for empty and error cells alike; both are "nothing here".
+    if prefix:
+        for number, cells in enumerate(rows, r0 + 1):
+            yield number, prefix + [None if v == "" else v for v in cells]
+    else:
+        for number, cells in enumerate(rows, r0 + 1):
+            yield number, [None if v == "" else v for v in cells]
+
+
+# ---------------------------------------------------------------------------
+# CSV and other text
+
+
+_TEXT_EXTENSIONS = (".csv", ".txt", ".tsv")
+
+
+def _read_text(data: bytes, filename: str) -> SurveySheet:
+    # Excel's "Unicode 文本" export is UTF-16 with a BOM; anything else with NULs is binary.
+    utf16 = data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE))
+    if not utf16 and b"\0" in data[:65536]:
+        raise _not_a_spreadsheet("无法识别这个文件的格式")
+    sample = data[:4096].decode("utf-16", "replace").encode() if utf16 else data[:4096]
+    sample = sample.lstrip(codecs.BOM_UTF8).lstrip().lower()
+    # Web systems export HTML tables named .xls, and Excel saves "单个文件网页" as MHT.
+    if sample.startswith((b"<html", b"<!doctype", b"<table", b"<?xml", b"<meta", b"mime-version")):
+        raise FileRejected(
+            "not_a_spreadsheet",
+            "这个文件实际是网页（HTML/XML）格式，只是扩展名写成了表格。" + _HELP_SAVE_AS,
+        )
+    extension = os.path.splitext(filename)[1].lower()
+    if extension not in _TEXT_EXTENSIONS:
+        raise FileRejected(
+            "not_a_spreadsheet",
+            f"文件扩展名是“{extension or '无'}”，但内容是纯文本（可能是 CSV 文件被改了扩展名），"
+            "不是 Excel 表格。" + _HELP_SAVE_AS,
+        )
+    text = _decode(data, utf16)
+    del data
+    head = text[:8192]
+    delimiter = "\t" if head.count("\t") > head.count(",") else ","
+    # Excel shows a CSV record per row, so record numbers are the row numbers even when a
+    # quoted cell spans several lines.
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    rows = _csv_rows(reader)
+    header, buffered = _find_header(rows, None)
+    if header is None:
+        raise _no_header()
+    return _assemble("CSV", header, buffered, rows, [])
+
+
+def _decode(data: bytes, utf16: bool) -> str:
+    if utf16:
+        try:
+            return data.decode("utf-16")
+        except UnicodeDecodeError:
+            raise _damaged() from None
+    if data.startswith(codecs.BOM_UTF8):
+        data = data[len(codecs.BOM_UTF8) :]
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        pass
+    try:
+        return data.decode("gb18030")
+    except UnicodeDecodeError:
+        raise FileRejected(
+            "not_a_spreadsheet",
+            "无法识别 CSV 文件的文字编码（支持 UTF-8、GBK/GB18030 和 Unicode 文本）。"
+            + _HELP_SAVE_AS,
+        ) from None
+
+
+def _csv_rows(reader: Iterator[list[str]]) -> Iterator[Row]:
+    number = 0
+    try:
+        for number, cells in enumerate(reader, 1):
+            yield number, [v if v != "" else None for v in cells]
+    except csv.Error:
+        raise FileRejected(
+            "not_a_spreadsheet",
+            f"CSV 文件第 {number + 1} 行格式有误（引号不配对或单元格过长），无法继续读取。"
+            + _HELP_SAVE_AS,
+        ) from None
