@@ -11,7 +11,7 @@ from types import SimpleNamespace
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-APPS = ("talentpool", "candidates", "training", "evaluation")
+APPS = ("talentpool", "survey", "candidates", "training", "evaluation")
 # Namespaces covered as a whole by their own tests.
 NAMESPACES = {"admin": "Django admin: staff only, see test_admin_is_for_administrators_only"}
 
