@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed-dev
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test lint format bench db-stop lock clean
+.PHONY: run test lint format bench db-stop lock clean backup restore
 
 # Create the virtual environment and install the locked, hash-checked dependencies.
 $(STAMP): requirements-dev.lock
@@ -37,6 +37,14 @@ lint: $(STAMP)
 format: $(STAMP)
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
+
+# Dump the database (pg_dump custom format) to var/backups/; with DATABASE_URL, that database.
+backup: $(STAMP)
+	$(BIN)/python manage.py backup_db
+
+# Restore var/backups' latest dump (or FILE=path) over the database, after confirmation.
+restore: $(STAMP)
+	$(BIN)/python manage.py restore_db $(FILE)
 
 # Stop the embedded database if a killed process left it running.
 db-stop: $(STAMP)

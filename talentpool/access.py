@@ -14,7 +14,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 
-from talentpool.models import Person, Role
+from talentpool.models import ExportRequest, Person, Role
 
 
 def role_required(*roles: Role) -> Callable:
@@ -41,4 +41,10 @@ REGISTRY_WRITERS = (Role.COUNTY, Role.TOWNSHIP)
 def get_person_for_user(request: HttpRequest, pk: int) -> Person:
     return get_object_or_404(
         Person.objects.in_scope(request.user).select_related("township", "village"), pk=pk
+    )
+
+
+def get_export_for_user(request: HttpRequest, pk: int) -> ExportRequest:
+    return get_object_or_404(
+        ExportRequest.objects.visible_to(request.user).select_related("requested_by"), pk=pk
     )

@@ -5,3 +5,14 @@ from django.utils.translation import gettext_lazy as _
 class TalentpoolConfig(AppConfig):
     name = "talentpool"
     verbose_name = _("基础信息")
+
+    def ready(self) -> None:
+        from django.contrib.auth.signals import user_logged_in
+        from django.db.models.signals import post_migrate
+
+        from talentpool import checks, security
+
+        user_logged_in.connect(security.start_session_clock, dispatch_uid="tp_session_clock")
+        # After every app's migrations, so that every app's audit event tables are covered.
+        post_migrate.connect(security.protect_logs, dispatch_uid="tp_protect_logs")
+        checks.register()

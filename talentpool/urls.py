@@ -14,21 +14,40 @@ registry_patterns = (
     "registry",
 )
 
-audit_patterns = ([path("", views.audit_list, name="list")], "audit")
+audit_patterns = (
+    [
+        path("", views.audit_list, name="list"),
+        path("access/", views.access_log, name="access"),
+    ],
+    "audit",
+)
+
+security_patterns = (
+    [
+        path("reveal/<int:pk>/", views.reveal_person, name="reveal"),
+        path("exports/", views.export_list, name="exports"),
+        path("exports/new/", views.export_new, name="export_new"),
+        path("exports/<int:pk>/decide/", views.export_decide, name="export_decide"),
+        path("exports/<int:pk>/download/", views.export_download, name="export_download"),
+    ],
+    "security",
+)
 
 urlpatterns = [
     path("", views.home, name="home"),
     # /accounts/
-    path(
-        "accounts/login/",
-        auth_views.LoginView.as_view(template_name="talentpool/login.html"),
-        name="login",
-    ),
+    path("accounts/login/", views.login, name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("accounts/password/", views.password_change, name="password_change"),
+    path("accounts/2fa/", views.otp_verify, name="otp_verify"),
+    path("accounts/2fa/setup/", views.otp_setup, name="otp_setup"),
+    path("accounts/2fa/qr.svg", views.otp_qr, name="otp_qr"),
     # /registry/
     path("registry/", include(registry_patterns)),
     # /audit/
     path("audit/", include(audit_patterns)),
+    # /security/: seeing personal data after a reason, exports with approval
+    path("security/", include(security_patterns)),
     # /candidates/, /training/, /evaluation/: the later stages, each with its own namespace
     path("candidates/", include("candidates.urls")),
     path("training/", include("training.urls")),
@@ -36,3 +55,9 @@ urlpatterns = [
     # /admin/
     path("admin/", admin.site.urls),
 ]
+
+# /security/: error pages in Chinese that never show internals
+handler400 = "talentpool.views.bad_request"
+handler403 = "talentpool.views.permission_denied"
+handler404 = "talentpool.views.page_not_found"
+handler500 = "talentpool.views.server_error"

@@ -107,3 +107,9 @@ def fast_password_hashing(settings):
 
 
 pytest_plugins = ["tests.browser"]
+
+
+@pytest.fixture(autouse=True)
+def media_root(settings, tmp_path_factory):
+    """Uploaded files and generated exports go to a throw-away folder, never var/media."""
+    settings.MEDIA_ROOT = tmp_path_factory.mktemp("media")

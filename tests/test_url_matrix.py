@@ -88,7 +88,8 @@ def test_other_townships_object_is_404_on_post_too(client, ctx, name):
     rule, module = ACCESS[name]
     kwargs = module.objects(ctx)[rule.obj]
     client.force_login(ctx.personas["township_b"])
-    response = client.post(reverse(name, kwargs=kwargs), {"name": "改", "pk": kwargs.get("pk")})
+    data = {"name": "改", **{k: v for k, v in kwargs.items() if v is not None}}
+    response = client.post(reverse(name, kwargs=kwargs), data)
     assert response.status_code in (403, 404, 405)
 
 

@@ -13,7 +13,8 @@ def add_class(field: BoundField, css: str):
 
 @register.simple_tag(takes_context=True)
 def id_number(context, person) -> str:
-    """The ID number as this user may see it: masked unless they hold the right."""
+    """The ID number as this user may see it: masked unless they hold the right and gave a
+    reason for this person a few minutes ago (talentpool.security.reveal)."""
     return person.id_number_for(context["request"].user)
 
 
@@ -22,9 +23,33 @@ def phone(context, person) -> str:
     return person.phone_for(context["request"].user)
 
 
-AUDIT_LABELS = {"insert": "新增", "update": "修改", "delete": "删除"}
-# The auditor reads the trail but never residents' identifiers in full.
-MASKED_AUDIT_FIELDS = {"id_number": "mask_id_number", "phone": "mask_phone"}
+@register.simple_tag(takes_context=True)
+def personal_data_shown(context, person) -> bool:
+    return person.shows_personal_data_to(context["request"].user)
+
+
+@register.simple_tag
+def reveal_reasons():
+    from talentpool.forms import REVEAL_REASONS
+
+    return REVEAL_REASONS
+
+
+@register.filter
+def mask_name(name: str) -> str:
+    """张** for 张维维: the family name stays, so a record can be told apart but not read."""
+    from talentpool.inventory import mask_name as mask
+
+    return mask(name)
+
+
+AUDIT_LABELS = {
+    "insert": "新增",
+    "update": "修改",
+    "delete": "删除",
+    "permission.add": "授权",
+    "permission.remove": "撤销授权",
+}
 HIDDEN_AUDIT_FIELDS = {"password", "name_initials", "name_pinyin", "version", "updated_at"}
 
 
@@ -35,9 +60,11 @@ def audit_label(label: str) -> str:
 
 @register.filter
 def audit_changes(event) -> list[tuple[str, object, object]]:
-    """(field, before, after) for an event, with identifiers masked and noise fields left out."""
-    from talentpool import identity
+    """(field, before, after) for an event, with personal data masked (as the data inventory
+    says: the auditor reads who changed what, not residents' details) and noise left out."""
+    from talentpool import inventory
 
+    tracked = getattr(event, "pgh_obj_model", "") or ""
     if event.pgh_label == "update" and event.pgh_diff:
         rows = [(f, pair[0], pair[1]) for f, pair in event.pgh_diff.items()]
     elif event.pgh_label == "delete":
@@ -48,9 +75,35 @@ def audit_changes(event) -> list[tuple[str, object, object]]:
     for field, before, after in rows:
         if field in HIDDEN_AUDIT_FIELDS or field.startswith("pgh_"):
             continue
-        masker = MASKED_AUDIT_FIELDS.get(field)
-        if masker:
-            mask = getattr(identity, masker)
-            before, after = mask(before or ""), mask(after or "")
+        mask = inventory.audit_mask(tracked, field)
+        if mask is not None:
+            before, after = mask(before), mask(after)
         shown.append((field, "" if before is None else before, "" if after is None else after))
     return shown
+
+
+@register.filter
+def access_detail(row) -> str:
+    """An access-log row's details for the auditor, with any identifier in them masked."""
+    from talentpool.identity import mask_id_number
+
+    detail = row.detail or {}
+    parts = []
+    if "query" in detail:
+        parts.append(f"查询：{mask_id_number(str(detail['query']))}")
+    if "results" in detail:
+        parts.append(f"结果：{detail['results']}条")
+    if "export" in detail:
+        parts.append(f"导出申请 #{detail['export']}")
+    if "rows" in detail:
+        parts.append(f"行数：{detail['rows']}")
+    if "approved" in detail:
+        parts.append("批准" if detail["approved"] else "驳回")
+    if "sha256" in detail:
+        parts.append(f"文件SHA-256：{str(detail['sha256'])[:16]}…")
+    for key in ("created", "updated", "skipped", "failed"):
+        if key in detail:
+            parts.append(f"{key}：{detail[key]}")
+    if row.fields:
+        parts.append("字段：" + "、".join(row.fields))
+    return "；".join(parts)

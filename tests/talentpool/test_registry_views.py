@@ -24,9 +24,14 @@ def test_registry_list_shows_masked_id_and_phone(client, township_officer_a, zha
     assert zhang.id_number[:6] + "********" + zhang.id_number[-4:] in body
 
 
-def test_user_with_the_right_sees_full_id(client, county_officer, zhang):
+def test_user_with_the_right_sees_full_id_only_after_giving_a_reason(client, county_officer, zhang):
     client.force_login(grant_personal_data(county_officer))
-    body = client.get(reverse("registry:detail", args=[zhang.pk])).content.decode()
+    url = reverse("registry:detail", args=[zhang.pk])
+    before = client.get(url).content.decode()
+    assert zhang.id_number not in before
+    assert "查看完整信息" in before
+    client.post(reverse("security:reveal", args=[zhang.pk]), {"reason": "联系本人"})
+    body = client.get(url).content.decode()
     assert zhang.id_number in body
     assert "13812345678" in body
 

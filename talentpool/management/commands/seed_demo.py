@@ -1,5 +1,8 @@
+import importlib
+import importlib.util
 import json
 
+from django.apps import apps
 from django.core.management.base import BaseCommand
 
 from talentpool import demo
@@ -28,6 +31,8 @@ class Command(BaseCommand):
             self.stdout.write("人才信息库已有数据，跳过演示数据。")
             return
         counts = demo.seed(people=people)
+        for stage in later_stage_seeders():
+            stage()
         self.stdout.write(
             f"演示数据：乡镇（街道）{counts['township']} 个，村（社区）{counts['village']} 个，"
             f"新增人员 {counts['people']} 人。"
@@ -39,6 +44,17 @@ class Command(BaseCommand):
             township = f"  乡镇 {login['township']}" if login["township"] else ""
             name, password, role = login["username"], login["password"], login["role"]
             self.stdout.write(f"  {name:<12} 密码 {password}  角色 {role}{township}")
+
+
+def later_stage_seeders():
+    """`seed()` of each installed app's `demo` module after the core's, in INSTALLED_APPS order
+    (candidates, training, evaluation): found by name, so the core imports no later stage."""
+    for config in apps.get_app_configs():
+        if config.name == "talentpool" or not config.name.isidentifier():
+            continue
+        if importlib.util.find_spec(f"{config.name}.demo") is None:
+            continue
+        yield importlib.import_module(f"{config.name}.demo").seed
 
 
 def _dumps(value) -> str:

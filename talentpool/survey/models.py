@@ -1,0 +1,1 @@
+"""Survey import batches (written by the import pipeline; imported into talentpool.models)."""
