@@ -23,6 +23,7 @@ NAVIGATION = [
     ("training:compliance", _("谈话频次"), {Role.MENTOR}),
     ("evaluation:round_list", _("定期考核"), READERS),
     ("evaluation:structure", _("班子结构"), READERS),
+    ("evaluation:appointment_list", _("选拔任用"), READERS),
     ("security:exports", _("导出申请"), {Role.COUNTY, Role.TOWNSHIP, Role.LEADER, Role.MENTOR}),
     ("audit:list", _("审计日志"), {Role.AUDITOR}),
     ("audit:access", _("个人信息访问记录"), {Role.AUDITOR}),

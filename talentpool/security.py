@@ -230,14 +230,18 @@ def protect_logs(sender=None, using: str = "default", **kwargs) -> None:
     _install_through_model_triggers(using)
     tables = append_only_tables()
     with conn.cursor() as cursor:
+
+        def run(statement) -> None:
+            # Composed SQL as text: pghistory's execute wrapper (active in management
+            # commands) inspects statements as strings.
+            cursor.execute(statement.as_string(conn.connection))
+
         cursor.execute(_REFUSE_TRUNCATE_FUNCTION)
         existing = _existing_tables(cursor, tables)
         for table in existing:
             trigger = sql.Identifier(f"{table[:40]}_no_truncate")
-            cursor.execute(
-                sql.SQL("DROP TRIGGER IF EXISTS {} ON {}").format(trigger, sql.Identifier(table))
-            )
-            cursor.execute(
+            run(sql.SQL("DROP TRIGGER IF EXISTS {} ON {}").format(trigger, sql.Identifier(table)))
+            run(
                 sql.SQL(
                     "CREATE TRIGGER {} BEFORE TRUNCATE ON {} "
                     "FOR EACH STATEMENT EXECUTE FUNCTION talentpool_refuse_truncate()"
@@ -247,7 +251,7 @@ def protect_logs(sender=None, using: str = "default", **kwargs) -> None:
         if role and existing:
             cursor.execute("SELECT 1 FROM pg_roles WHERE rolname = %s", [role])
             if cursor.fetchone():
-                cursor.execute(
+                run(
                     sql.SQL("REVOKE UPDATE, DELETE, TRUNCATE ON {} FROM {}").format(
                         sql.SQL(", ").join(sql.Identifier(t) for t in existing),
                         sql.Identifier(role),
@@ -256,7 +260,7 @@ def protect_logs(sender=None, using: str = "default", **kwargs) -> None:
         name = conn.settings_dict["NAME"]
         if name and name.startswith("test_"):
             # Django's test runner empties tables with TRUNCATE between transactional tests.
-            cursor.execute(
+            run(
                 sql.SQL("ALTER DATABASE {} SET " + ALLOW_TRUNCATE_SETTING + " = 'on'").format(
                     sql.Identifier(name)
                 )

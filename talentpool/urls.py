@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from evaluation import views as evaluation_views
 from talentpool import views
 
 registry_patterns = (
@@ -34,7 +35,8 @@ security_patterns = (
 )
 
 urlpatterns = [
-    path("", views.home, name="home"),
+    # The home page is the dashboard of the county's numbers (evaluation) for those who read them.
+    path("", evaluation_views.home, name="home"),
     # /accounts/
     path("accounts/login/", views.login, name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),

@@ -22,7 +22,9 @@ def test_seed_demo_is_idempotent_and_prints_users_as_json(db):
     counts = (Township.objects.count(), Village.objects.count(), Person.objects.count())
     run("seed_demo", "--people", "60")
     assert (Township.objects.count(), Village.objects.count(), Person.objects.count()) == counts
-    assert counts[0] == 29 and counts[1] >= 300 and counts[2] == 60
+    assert counts[0] == 29 and counts[1] >= 300
+    # 60 registry people, plus the incumbents the candidates stage invents for the demo posts
+    assert counts[2] >= 60
 
     users = json.loads(run("seed_demo", "--json"))
     roles = {u["role"] for u in users}
