@@ -103,6 +103,42 @@ PERSONAL_DATA: dict[str, dict[str, Item]] = {
     },
 }
 
+# The survey import (talentpool.survey): the uploaded file and the rows staged from it, kept
+# so that the preview, the error report and a rollback can show and undo what was loaded.
+_STAGED = "调查表导入：暂存的{}（预览、错误报告和撤销用）"
+PERSONAL_DATA |= {
+    "talentpool.ImportBatch": {
+        "file": _p("乡镇上报的调查表原件（撤销和核对用）", sensitive=True),
+        "original_name": _p("原文件名（可能含乡镇或人名）", SHOWN),
+        "report": _p("检查结果：计数、未匹配村名和被忽略的行", HIDDEN),
+    },
+    "talentpool.ImportRow": {
+        "raw": _p(_STAGED.format("原始单元格"), HIDDEN, sensitive=True),
+        "changes": _p(_STAGED.format("逐项变更（原值和新值）"), HIDDEN),
+        "reason": _p(_STAGED.format("拒收原因代码"), SHOWN),
+        "message": _p(_STAGED.format("拒收原因（可能引用单元格内容）"), HIDDEN),
+        "id_number": _p(_STAGED.format("身份证号"), IDENTIFIER, sensitive=True),
+        "name": _p(_STAGED.format("姓名"), IDENTIFIER),
+        "name_initials": _p(_STAGED.format("姓名拼音首字母"), IDENTIFIER),
+        "name_pinyin": _p(_STAGED.format("姓名拼音"), IDENTIFIER),
+        "gender": _p(_STAGED.format("性别")),
+        "ethnicity": _p(_STAGED.format("民族")),
+        "birth_date": _p(_STAGED.format("出生日期")),
+        "phone": _p(_STAGED.format("联系电话"), IDENTIFIER),
+        "village_text": _p(_STAGED.format("户籍村名")),
+        "political_status": _p(_STAGED.format("政治面貌")),
+        "education": _p(_STAGED.format("文化程度")),
+        "school_major": _p(_STAGED.format("毕业院校及专业")),
+        "work_place": _p(_STAGED.format("务工地点")),
+        "industry_unit": _p(_STAGED.format("从事行业及单位")),
+        "skills": _p(_STAGED.format("特长")),
+        "is_veteran": _p(_STAGED.format("是否退役军人")),
+        "return_intention": _p(_STAGED.format("返乡意愿")),
+        "village_post_intention": _p(_STAGED.format("到村任职意愿")),
+        "remark": _p(_STAGED.format("备注")),
+    },
+}
+
 # The later stages' fields, classified here until their apps keep their own inventory.py.
 PERSONAL_DATA |= {
     "candidates.OutreachContact": {
@@ -187,6 +223,7 @@ NOT_PERSONAL: dict[str, dict[str, str]] = {
     "talentpool.Village": {"name": "地名"},
     "talentpool.User": {"role": "角色代码"},
     "talentpool.ExportRequest": {"kind": "导出类型代码", "title": "导出内容名称"},
+    "talentpool.ImportBatch": {"sheet_name": "工作表名称"},
 }
 
 VOCABULARY = re.compile(

@@ -44,6 +44,8 @@ urlpatterns = [
     path("accounts/2fa/", views.otp_verify, name="otp_verify"),
     path("accounts/2fa/setup/", views.otp_setup, name="otp_setup"),
     path("accounts/2fa/qr.svg", views.otp_qr, name="otp_qr"),
+    # /registry/import/: township surveys loaded in batches (talentpool.survey)
+    path("registry/import/", include("talentpool.survey.urls")),
     # /registry/
     path("registry/", include(registry_patterns)),
     # /audit/

@@ -2,7 +2,8 @@
 
 Everything is made in memory with openpyxl or zipfile, except what only a real office
 suite can write (legacy .xls, cached formula values, an encrypted package): those are
-committed under fixtures/ together with make_fixtures.sh.
+committed under fixtures/ together with make_fixtures.sh. The pipeline's and pages' tests use
+tests/survey/factories.py and the fixtures at the end of this file.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ import zlib
 from collections.abc import Sequence
 from pathlib import Path
 
+import pytest
 from openpyxl import Workbook
 from openpyxl.worksheet.worksheet import Worksheet
 
@@ -258,3 +260,15 @@ def with_lying_size(data: bytes, member: str, declared: int) -> bytes:
             break
         pos = patched.find(b"PK\x01\x02", pos + 4)
     return bytes(patched)
+
+
+# ---------------------------------------------------------------------------
+# Fixtures for the import pipeline and pages
+
+
+@pytest.fixture(autouse=True)
+def survey_settings(settings, tmp_path):
+    """Imports run on the test's own connection (no worker thread: the test's transaction is
+    invisible to other connections) and files go to a temporary MEDIA_ROOT."""
+    settings.SURVEY_IMPORT_THREADS = False
+    settings.MEDIA_ROOT = tmp_path / "media"
