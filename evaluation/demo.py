@@ -21,7 +21,7 @@ from datetime import date, timedelta
 
 import pghistory
 from django.db import transaction
-from django.db.models import F
+from django.db.models import Exists, F, OuterRef
 from django.utils import timezone
 
 from candidates.models import (
@@ -346,9 +346,13 @@ def _promotions(county: User) -> int:
         township = Township.objects.filter(code=code).first()
         if township is None:
             continue
+        # An explicit NOT EXISTS on the sitting incumbency: the join Django makes for
+        # exclude(incumbencies__ended_on__isnull=True) nests a second scan of the posts, which a
+        # planner without statistics (a freshly seeded database) can turn into minutes.
+        sitting = Incumbency.objects.filter(post=OuterRef("pk"), ended_on__isnull=True)
         vacant = (
             VillagePost.objects.filter(village__township=township)
-            .exclude(incumbencies__ended_on__isnull=True)
+            .exclude(Exists(sitting))
             .exclude(kind__in=PARTY_POSTS)
             .order_by("village__code", "kind", "seat")
         )
