@@ -126,6 +126,10 @@ def run() -> None:
             "--threads=4",
             "--worker-class=gthread",
             "--log-level=warning",
+            # Keep idle connections longer than a user's think time (locustfile: 0.5-2 s): with
+            # gunicorn's default of 2 s the server closes a connection just as the client sends
+            # its next request on it, and the client sees "connection reset by peer".
+            "--keep-alive=10",
             # A request slower than this is cut off (and counted as an error by locust).
             "--timeout=60",
         ],
