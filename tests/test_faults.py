@@ -1,6 +1,6 @@
 """Faults: the worker killed mid-job, the database connection lost during a request, the disk
 full during an upload. Each ends in a clear state and a clear Chinese message, with nothing
-half-written. (The database restarted in the middle of a survey import belongs with the import,
+half-written. (The database lost in the middle of writing a survey is tested with the import,
 in tests/survey/.)"""
 
 from __future__ import annotations
