@@ -34,6 +34,7 @@ from talentpool.identity import (
     normalize_phone,
     parse_id_number,
 )
+from talentpool.survey.reader import FIELDS as READER_FIELDS
 from talentpool.text import ZERO_WIDTH, clean_name, clean_text, remove_whitespace, to_halfwidth
 
 __all__ = [
@@ -49,26 +50,9 @@ __all__ = [
     "village_key",
 ]
 
-# The keys of an accepted row in `import_survey --json`, in the template's column order.
-JSON_FIELDS = (
-    "name",
-    "gender",
-    "ethnicity",
-    "birth_date",
-    "id_number",
-    "phone",
-    "village",
-    "political_status",
-    "education",
-    "school_major",
-    "work_place",
-    "industry_unit",
-    "skills",
-    "is_veteran",
-    "return_intention",
-    "village_post_intention",
-    "remark",
-)
+# The keys of an accepted row in `import_survey --json`, in the template's column order: the
+# reader's fields without the serial number.
+JSON_FIELDS = READER_FIELDS[1:]
 
 # Column titles as the blank template writes them (and messages name them when a sheet lacks
 # its own header text).

@@ -11,6 +11,7 @@ from openpyxl import Workbook
 from talentpool.identity import make_id_number
 from talentpool.survey import actions
 from talentpool.survey.models import ImportBatch
+from talentpool.survey.reader import FIELDS
 
 # The template's header (the columns `import_survey --json` prints, after 序号).
 HEADER = [
@@ -33,26 +34,7 @@ HEADER = [
     "到村任职意愿",
     "备注",
 ]
-KEYS = [
-    "seq",
-    "name",
-    "gender",
-    "ethnicity",
-    "birth_date",
-    "id_number",
-    "phone",
-    "village",
-    "political_status",
-    "education",
-    "school_major",
-    "work_place",
-    "industry_unit",
-    "skills",
-    "is_veteran",
-    "return_intention",
-    "village_post_intention",
-    "remark",
-]
+KEYS = list(FIELDS)
 
 _serial = iter(range(1, 10_000_000))
 
