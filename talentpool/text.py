@@ -3,8 +3,6 @@
 import re
 from functools import lru_cache
 
-from pypinyin import Style, lazy_pinyin
-
 # Zero-width characters are not matched by \s but arrive with text copied from web pages and
 # WeChat, and are invisible in Excel, so they are treated as whitespace everywhere.
 ZERO_WIDTH = "\u200b\u200c\u200d\u2060\ufeff"
@@ -95,7 +93,13 @@ def clean_name(raw: object) -> str:
     return _SPACE_RUN.sub(replace, name)
 
 
-def _name_syllables(name: str, style: Style) -> list[str]:
+def _name_syllables(name: str, *, initials: bool) -> list[str]:
+    # pypinyin's dictionaries take some 55 MB once loaded: only processes that make pinyin
+    # keys (saving a person, an import) pay for them, and an import only after its
+    # spreadsheet has been parsed, which is its memory peak.
+    from pypinyin import Style, lazy_pinyin
+
+    style = Style.FIRST_LETTER if initials else Style.NORMAL
     name = to_halfwidth(clean_name(name))
 
     def keep_ascii(chunk: str) -> list[str]:
@@ -104,7 +108,7 @@ def _name_syllables(name: str, style: Style) -> list[str]:
     prefix: list[str] = []
     for surname, readings in _SURNAME_READINGS.items():
         if name.startswith(surname):
-            prefix = readings if style == Style.NORMAL else [r[0] for r in readings]
+            prefix = [r[0] for r in readings] if initials else readings
             name = name[len(surname) :]
             break
     return prefix + lazy_pinyin(name, style=style, errors=keep_ascii)
@@ -113,10 +117,10 @@ def _name_syllables(name: str, style: Style) -> list[str]:
 @lru_cache(maxsize=65536)  # names repeat a lot in a county; imports call this per row
 def pinyin_initials(name: str) -> str:
     """Lower-case pinyin initials without separators: 张维 -> "zw", 阿依古丽·买买提 -> "ayglmmt"."""
-    return "".join(_name_syllables(name, Style.FIRST_LETTER))
+    return "".join(_name_syllables(name, initials=True))
 
 
 @lru_cache(maxsize=65536)
 def pinyin_full(name: str) -> str:
     """Lower-case toneless pinyin without separators: 张维 -> "zhangwei"."""
-    return "".join(_name_syllables(name, Style.NORMAL))
+    return "".join(_name_syllables(name, initials=False))

@@ -13,9 +13,6 @@ from __future__ import annotations
 
 from functools import cache
 
-from pypinyin import Style, lazy_pinyin
-from pypinyin.constants import PHRASES_DICT
-
 from talentpool.text import _SURNAME_READINGS, pinyin_full, pinyin_initials
 
 __all__ = ["name_pinyin"]
@@ -32,14 +29,24 @@ def _is_han(char: str) -> bool:
 
 @cache  # a few thousand characters in all
 def _char(char: str) -> tuple[str, str]:
+    from pypinyin import Style, lazy_pinyin  # loaded on first use, as in talentpool.text
+
     full = "".join(lazy_pinyin(char, style=Style.NORMAL, errors=_keep_ascii))
     initials = "".join(lazy_pinyin(char, style=Style.FIRST_LETTER, errors=_keep_ascii))
     return initials, full
 
 
+@cache
+def _phrases() -> dict:
+    from pypinyin.constants import PHRASES_DICT
+
+    return PHRASES_DICT
+
+
 def _has_phrase(text: str) -> bool:
+    phrases = _phrases()
     n = len(text)
-    return any(text[i:j] in PHRASES_DICT for i in range(n - 1) for j in range(i + 2, n + 1))
+    return any(text[i:j] in phrases for i in range(n - 1) for j in range(i + 2, n + 1))
 
 
 def name_pinyin(name: str) -> tuple[str, str]:

@@ -514,7 +514,7 @@ def read_survey(
         size = os.stat(source).st_size
         _check_size(size, max_bytes)
         with open(source, "rb") as fh:
-            return _read_stream(fh, filename)
+            return _read_stream(fh, filename, Path(source))
     stream = _seekable(source, max_bytes)
     return _read_stream(stream, filename)
 
@@ -580,15 +580,15 @@ def _encrypted() -> FileRejected:
     )
 
 
-def _read_stream(fh: BinaryIO, filename: str) -> SurveySheet:
+def _read_stream(fh: BinaryIO, filename: str, path: Path | None = None) -> SurveySheet:
     head = fh.read(8)
     fh.seek(0)
     if head.startswith(_ZIP_MAGIC):
         warnings = _inspect_zip(fh)
-        return _read_workbook(fh, warnings)
+        return _read_workbook(fh, warnings, path)
     if head.startswith(_OLE2_MAGIC):
         warnings = _inspect_ole2(fh)
-        return _read_workbook(fh, warnings)
+        return _read_workbook(fh, warnings, path)
     if not head:
         raise FileRejected("not_a_spreadsheet", "文件是空的（0 字节）。请检查是否选对了文件。")
     for magic, what in _MAGIC_REJECTS:
@@ -888,9 +888,9 @@ def _inspect_ole2(fh: BinaryIO) -> list[str]:
     return []
 
 
-def _read_workbook(fh: BinaryIO, warnings: list[str]) -> SurveySheet:
+def _read_workbook(fh: BinaryIO, warnings: list[str], path: Path | None = None) -> SurveySheet:
     try:
-        workbook = CalamineWorkbook.from_filelike(fh)
+        workbook = _open_workbook(fh, path)
     except PasswordError:
         raise _encrypted() from None
     except MemoryError:
@@ -904,6 +904,27 @@ def _read_workbook(fh: BinaryIO, warnings: list[str]) -> SurveySheet:
         return _choose_sheet(workbook, warnings)
     finally:
         workbook.close()
+
+
+def _open_workbook(fh: BinaryIO, path: Path | None) -> CalamineWorkbook:
+    """calamine reads a file object into memory whole (a county survey: some 40 MB more at the
+    import's peak, the sheet's parse), but opens a path in place. A path is opened by its
+    extension, so a workbook whose extension does not match its content (an .xlsx saved as
+    .xls) is read from the file object, which calamine recognises by content."""
+    if path is not None and path.suffix.lower() in _PATH_FORMATS:
+        try:
+            return CalamineWorkbook.from_path(str(path))
+        except PasswordError:
+            raise
+        except BaseException as exc:
+            if isinstance(exc, (KeyboardInterrupt, SystemExit, GeneratorExit)):
+                raise
+    fh.seek(0)
+    return CalamineWorkbook.from_filelike(fh)
+
+
+# What calamine opens by a path's extension.
+_PATH_FORMATS = (".xlsx", ".xlsm", ".xls", ".ods")
 
 
 def _too_big_to_open() -> FileRejected:

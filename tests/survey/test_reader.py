@@ -451,6 +451,22 @@ def test_xlsx_named_xls_is_read():
     assert len(list(read_bytes(data, filename="登记表.xls").rows)) == 1
 
 
+@pytest.mark.parametrize(
+    ("name", "data", "people"),
+    [
+        ("登记表.xls", lambda: to_bytes(simple_workbook([["姓名", "身份证号"], ["王明", ID]])), 1),
+        ("登记表.xlsx", lambda: (FIXTURES / "lo_survey.xls").read_bytes(), 2),
+    ],
+)
+def test_a_stored_file_whose_extension_does_not_match_is_read_by_content(
+    tmp_path, name, data, people
+):
+    # A path is opened in place by its extension; a mismatch falls back to the content.
+    path = tmp_path / name
+    path.write_bytes(data())
+    assert len(list(read_survey(path, filename=name).rows)) == people
+
+
 CSV_TEXT = (
     "在外人员信息登记表,,,\r\n"
     "序号,姓名,身份证号,联系电话\r\n"
