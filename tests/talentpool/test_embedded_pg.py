@@ -53,6 +53,31 @@ def test_a_fresh_data_folder_starts_and_stops_cleanly(pgdata):
     assert not (pgdata / "postmaster.pid").exists()
 
 
+def test_the_server_is_tuned_for_bulk_imports(pgdata):
+    script = textwrap.dedent(
+        f"""
+        from pathlib import Path
+        from talentpool.embedded_pg import ensure_server
+        import psycopg
+        params = ensure_server(Path({str(pgdata)!r}), None)
+        with psycopg.connect(dbname="postgres", **params) as conn:
+            for name in ("max_wal_size", "checkpoint_timeout", "shared_buffers"):
+                print(conn.execute(f"SHOW {{name}}").fetchone()[0])
+        """
+    )
+
+    def settings_seen() -> list[str]:
+        result = subprocess.run(
+            [sys.executable, "-c", script], capture_output=True, text=True, timeout=120
+        )
+        assert result.returncode == 0, result.stderr
+        return result.stdout.split()
+
+    # Reloadable settings apply at once; shared_buffers from the server's next start.
+    assert settings_seen()[:2] == ["4GB", "15min"]
+    assert settings_seen() == ["4GB", "15min", "512MB"]
+
+
 def _script(pgdata, then: str = "") -> str:
     return textwrap.dedent(
         f"""
