@@ -339,6 +339,14 @@ class _Stager:
             # Deferred foreign-key checks queue one event per row, and every audit trigger's
             # INSERT then walks that queue: quadratic. Checked at once, they cost a lookup.
             cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+            # The staged rows name their batch without a foreign key (see ImportRow): hold the
+            # batch for the run, so that it cannot be deleted under a write in progress.
+            cursor.execute(
+                f"SELECT 1 FROM {ImportBatch._meta.db_table} WHERE id = %s FOR KEY SHARE",  # noqa: S608
+                [self.batch_id],
+            )
+            if cursor.fetchone() is None:
+                raise StaleBatch(self.batch_id)
 
     def end(self) -> None:
         with connection.cursor() as cursor:

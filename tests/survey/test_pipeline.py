@@ -457,3 +457,16 @@ def test_one_pass_writes_as_it_goes_and_takes_back_late_duplicates(
     assert (batch.new_count, batch.rejected_count) == (1, 2)
     assert not Person.objects.filter(id_number=number).exists()
     assert Person.objects.filter(name="李四").exists()
+
+
+def test_a_batch_deleted_under_a_one_pass_run_writes_nothing(township_a, tmp_path):
+    path = tmp_path / "s.xlsx"
+    path.write_bytes(survey_xlsx([person(name="李四")]))
+    batch = ImportBatch.objects.create(
+        township=township_a, original_name="s.xlsx", sha256="0" * 64, source="command"
+    )
+    ImportBatch.objects.filter(pk=batch.pk).delete()
+    with pytest.raises(pipeline.StaleBatch):
+        pipeline.analyse(batch, path, apply=True)
+    assert not Person.objects.filter(name="李四").exists()
+    assert not ImportRow.objects.filter(batch_id=batch.pk).exists()
