@@ -49,7 +49,7 @@ from pathlib import Path
 
 import pghistory
 from django.conf import settings
-from django.db import connection, transaction
+from django.db import DatabaseError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -339,6 +339,10 @@ class _Stager:
             # Deferred foreign-key checks queue one event per row, and every audit trigger's
             # INSERT then walks that queue: quadratic. Checked at once, they cost a lookup.
             cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+            # New names go to the trigram index's pending list and are merged into the index
+            # each time the list fills up; merged once, at the end, they cost a fifth less
+            # (a county survey's names take some 20 MB of list).
+            cursor.execute("SET LOCAL gin_pending_list_limit = '64MB'")
             # The staged rows name their batch without a foreign key (see ImportRow): hold the
             # batch for the run, so that it cannot be deleted under a write in progress.
             cursor.execute(
@@ -351,6 +355,8 @@ class _Stager:
     def end(self) -> None:
         with connection.cursor() as cursor:
             cursor.execute("SET CONSTRAINTS ALL DEFERRED")
+        if self.apply:
+            _merge_pending_names()
 
     # -- one chunk ---------------------------------------------------------------------
 
@@ -669,6 +675,17 @@ class _Stager:
             return cursor.fetchall()
 
 
+def _merge_pending_names() -> None:
+    """Merge the trigram index's pending list before the import commits, so that name searches
+    right after it do not scan the list. Only the index's owner may; otherwise autovacuum
+    merges it a little later."""
+    try:
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute("SELECT gin_clean_pending_list('person_name_trgm'::regclass)")
+    except DatabaseError:
+        logger.info("the name index's pending list is left to autovacuum")
+
+
 def _plain(value: object) -> object:
     if isinstance(value, datetime.date):
         return value.isoformat()
@@ -768,10 +785,11 @@ class _Harness:
 
     def start(self) -> None:
         if not self.threaded:
-            self._stack = ExitStack()
-            self._stack.enter_context(pghistory.context(**self.context))
-            self._stack.enter_context(transaction.atomic())
-            self.stager.begin()
+            with ExitStack() as stack:
+                stack.enter_context(pghistory.context(**self.context))
+                stack.enter_context(transaction.atomic())
+                self.stager.begin()  # on failure, the transaction is left at once
+                self._stack = stack.pop_all()
             return
         # Three threads share one interpreter lock: hand it over often, so that a thread back
         # from the database is not kept waiting while the reader runs.
