@@ -11,6 +11,7 @@ other name goes through talentpool.text. tests/survey/test_pinyin.py holds the t
 
 from __future__ import annotations
 
+import re
 from functools import cache
 
 from talentpool.text import _SURNAME_READINGS, pinyin_full, pinyin_initials
@@ -22,9 +23,20 @@ def _keep_ascii(chunk: str) -> list[str]:
     return [char.lower() for char in chunk if char.isascii() and char.isalnum()]
 
 
-def _is_han(char: str) -> bool:
-    code = ord(char)
-    return 0x4E00 <= code <= 0x9FFF or 0x3400 <= code <= 0x4DBF
+# Only the basic block and extension A are converted character by character.
+_HAN = re.compile("[\u3400-\u4dbf\u4e00-\u9fff]+")
+
+# The surnames read differently, by length: a two-character surname is matched before the
+# one-character surname it starts with (单于 before 单), as talentpool.text does.
+_SURNAMES = {
+    length: {
+        surname: (readings, [r[0] for r in readings])
+        for surname, readings in _SURNAME_READINGS.items()
+        if len(surname) == length
+    }
+    for length in (2, 1)
+}
+assert sum(map(len, _SURNAMES.values())) == len(_SURNAME_READINGS)
 
 
 @cache  # a few thousand characters in all
@@ -46,7 +58,11 @@ def _phrases() -> dict:
 def _has_phrase(text: str) -> bool:
     phrases = _phrases()
     n = len(text)
-    return any(text[i:j] in phrases for i in range(n - 1) for j in range(i + 2, n + 1))
+    for i in range(n - 1):
+        for j in range(i + 2, n + 1):
+            if text[i:j] in phrases:
+                return True
+    return False
 
 
 def name_pinyin(name: str) -> tuple[str, str]:
@@ -55,13 +71,13 @@ def name_pinyin(name: str) -> tuple[str, str]:
     rest = name
     initials: list[str] = []
     full: list[str] = []
-    for surname, readings in _SURNAME_READINGS.items():
-        if name.startswith(surname):
-            full = list(readings)
-            initials = [r[0] for r in readings]
-            rest = name[len(surname) :]
+    for length, surnames in _SURNAMES.items():
+        hit = surnames.get(name[:length])
+        if hit is not None:
+            full, initials = list(hit[0]), list(hit[1])
+            rest = name[length:]
             break
-    if not rest or not all(map(_is_han, rest)) or (len(rest) > 1 and _has_phrase(rest)):
+    if not rest or not _HAN.fullmatch(rest) or (len(rest) > 1 and _has_phrase(rest)):
         return pinyin_initials(name)[:50], pinyin_full(name)[:200]
     for char in rest:
         char_initial, char_full = _char(char)
