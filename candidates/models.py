@@ -22,7 +22,7 @@ from django.utils.translation import gettext_lazy as _
 
 from talentpool import codes
 from talentpool.audit import audited
-from talentpool.models import Person, Role, Township, User, Village
+from talentpool.models import Person, Role, Township, User, Village, years_before
 
 # --- County-level settings --------------------------------------------------------------------
 
@@ -102,13 +102,6 @@ class ScopedQuerySet(models.QuerySet):
     def in_scope(self, user: User):
         q = _township_scope(user, self.township_field)
         return self if q is None else self.filter(q)
-
-
-def years_before(day: date, years: int) -> date:
-    try:
-        return day.replace(year=day.year - years)
-    except ValueError:  # 29 February
-        return day.replace(year=day.year - years, day=28)
 
 
 class VillagePostQuerySet(ScopedQuerySet):

@@ -67,11 +67,11 @@ from candidates.models import (
     VillagePost,
 )
 from talentpool import codes
-from talentpool.access import role_required
+from talentpool.access import REGISTRY_READERS, REGISTRY_WRITERS, get_person_for_user, role_required
 from talentpool.models import Person, Residence, Role, Township, User, Village
 
-READERS = (Role.COUNTY, Role.TOWNSHIP, Role.LEADER)
-WRITERS = (Role.COUNTY, Role.TOWNSHIP)
+READERS = REGISTRY_READERS
+WRITERS = REGISTRY_WRITERS
 COUNTY = (Role.COUNTY,)
 PAGE_SIZE = 25
 
@@ -145,12 +145,6 @@ def _get_demand_for_user(request: HttpRequest, pk: int) -> VillageDemand:
 def _get_leader_for_user(request: HttpRequest, pk: int) -> TownshipLeader:
     return get_object_or_404(
         TownshipLeader.objects.in_scope(request.user).select_related("township"), pk=pk
-    )
-
-
-def _get_person_for_user(request: HttpRequest, pk: int) -> Person:
-    return get_object_or_404(
-        Person.objects.in_scope(request.user).select_related("township", "village"), pk=pk
     )
 
 
@@ -1217,7 +1211,7 @@ def contact_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @role_required(*WRITERS)
 @require_http_methods(["GET", "POST"])
 def homecoming_create(request: HttpRequest, pk: int) -> HttpResponse:
-    person = _get_person_for_user(request, pk)
+    person = get_person_for_user(request, pk)
     form = HomecomingForm(request.POST or None, initial={"returned_on": timezone.localdate()})
     if form.is_valid():
         actions.record_homecoming(

@@ -16,7 +16,7 @@ from django.db.models.functions import Cast
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from candidates.models import PoolMembership, VillagePost
+from candidates.models import PoolMembership, ScopedQuerySet, VillagePost
 from talentpool.audit import audited
 from talentpool.models import Person, Role, Township, User, Village
 
@@ -178,16 +178,7 @@ class ReviewStatus(models.TextChoices):
     CONFIRMED = "confirmed", _("已确认")
 
 
-class ReviewQuerySet(models.QuerySet):
-    def in_scope(self, user: User) -> ReviewQuerySet:
-        if not user.is_authenticated:
-            return self.none()
-        if user.role in (Role.COUNTY, Role.LEADER):
-            return self.all()
-        if user.role == Role.TOWNSHIP and user.township_id:
-            return self.filter(township_id=user.township_id)
-        return self.none()
-
+class ReviewQuerySet(ScopedQuerySet):
     def confirmed(self) -> ReviewQuerySet:
         return self.filter(status=ReviewStatus.CONFIRMED)
 
@@ -294,16 +285,7 @@ class ProposalStatus(models.TextChoices):
     DISMISSED = "dismissed", _("不予采纳")
 
 
-class ProposalQuerySet(models.QuerySet):
-    def in_scope(self, user: User) -> ProposalQuerySet:
-        if not user.is_authenticated:
-            return self.none()
-        if user.role in (Role.COUNTY, Role.LEADER):
-            return self.all()
-        if user.role == Role.TOWNSHIP and user.township_id:
-            return self.filter(township_id=user.township_id)
-        return self.none()
-
+class ProposalQuerySet(ScopedQuerySet):
     def open(self) -> ProposalQuerySet:
         return self.filter(status=ProposalStatus.OPEN)
 
@@ -370,15 +352,8 @@ class StepKind(models.TextChoices):
 MANUAL_STEPS = (StepKind.FULL_TIME, StepKind.PUBLIC_INSTITUTION, StepKind.OTHER)
 
 
-class CareerStepQuerySet(models.QuerySet):
-    def in_scope(self, user: User) -> CareerStepQuerySet:
-        if not user.is_authenticated:
-            return self.none()
-        if user.role in (Role.COUNTY, Role.LEADER):
-            return self.all()
-        if user.role == Role.TOWNSHIP and user.township_id:
-            return self.filter(person__township_id=user.township_id)
-        return self.none()
+class CareerStepQuerySet(ScopedQuerySet):
+    township_field = "person__township_id"
 
 
 @audited

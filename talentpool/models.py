@@ -274,13 +274,13 @@ def birth_date_range(min_age: int | None, max_age: int | None, today: date) -> Q
     q = Q()
     if max_age is not None:
         # older than max_age means born on or before today minus (max_age + 1) years
-        q &= Q(birth_date__gt=_years_before(today, max_age + 1))
+        q &= Q(birth_date__gt=years_before(today, max_age + 1))
     if min_age is not None:
-        q &= Q(birth_date__lte=_years_before(today, min_age))
+        q &= Q(birth_date__lte=years_before(today, min_age))
     return q
 
 
-def _years_before(today: date, years: int) -> date:
+def years_before(today: date, years: int) -> date:
     try:
         return today.replace(year=today.year - years)
     except ValueError:  # 29 February

@@ -22,6 +22,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from candidates.models import ScopedQuerySet
 from talentpool.audit import audited
 from talentpool.models import County, Person, Role, Township, User, Village
 
@@ -439,13 +440,8 @@ def implied_party_step(political_status: str) -> int:
     )
 
 
-class PartyStepQuerySet(models.QuerySet):
-    def in_scope(self, user: User) -> PartyStepQuerySet:
-        if _is(user, Role.COUNTY, Role.LEADER):
-            return self.all()
-        if _is(user, Role.TOWNSHIP):
-            return self.filter(person__township_id=user.township_id)
-        return self.none()
+class PartyStepQuerySet(ScopedQuerySet):
+    township_field = "person__township_id"
 
 
 @audited
@@ -736,13 +732,8 @@ class DateRange(models.Func):
 TYPICAL_POST_MONTHS = (3, 6)
 
 
-class PracticePostQuerySet(models.QuerySet):
-    def in_scope(self, user: User) -> PracticePostQuerySet:
-        if _is(user, Role.COUNTY, Role.LEADER):
-            return self.all()
-        if _is(user, Role.TOWNSHIP):
-            return self.filter(person__township_id=user.township_id)
-        return self.none()
+class PracticePostQuerySet(ScopedQuerySet):
+    township_field = "person__township_id"
 
     def current(self, on: date | None = None) -> PracticePostQuerySet:
         on = on or timezone.localdate()

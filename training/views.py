@@ -18,7 +18,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from candidates.models import PoolMembership
-from talentpool.access import get_person_for_user, role_required
+from talentpool.access import (
+    REGISTRY_READERS,
+    REGISTRY_WRITERS,
+    get_person_for_user,
+    role_required,
+)
 from talentpool.codes import PARTY_MEMBER
 from talentpool.models import County, Person, Role
 from training import compliance
@@ -81,8 +86,8 @@ from training.models import (
 )
 from training.signin import SheetRejected, match_rows, read_sheet
 
-READERS = (Role.COUNTY, Role.TOWNSHIP, Role.LEADER)
-WRITERS = (Role.COUNTY, Role.TOWNSHIP)
+READERS = REGISTRY_READERS
+WRITERS = REGISTRY_WRITERS
 MENTORING_READERS = (Role.COUNTY, Role.TOWNSHIP, Role.LEADER, Role.MENTOR)
 TALK_WRITERS = (Role.COUNTY, Role.TOWNSHIP, Role.MENTOR)
 PAGE_SIZE = 25

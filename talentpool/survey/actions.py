@@ -15,7 +15,7 @@ from django.utils import timezone
 from talentpool.models import AccessAction, Township, User
 from talentpool.security import log_access
 from talentpool.survey import pipeline
-from talentpool.survey.models import ACTIVE_STATUSES, BatchSource, BatchStatus, ImportBatch
+from talentpool.survey.models import BatchSource, BatchStatus, ImportBatch
 
 logger = logging.getLogger(__name__)
 
@@ -172,7 +172,3 @@ def retry_batch(batch: ImportBatch, *, actor: User) -> bool:
     if requeued:
         write_batch.enqueue(batch.pk)
     return bool(requeued)
-
-
-def is_active(batch: ImportBatch) -> bool:
-    return batch.status in ACTIVE_STATUSES

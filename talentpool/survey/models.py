@@ -74,10 +74,6 @@ class ImportBatchQuerySet(models.QuerySet):
             return self.filter(township_id=user.township_id)
         return self.none()
 
-    def same_file(self, batch: ImportBatch) -> ImportBatchQuerySet:
-        """Earlier uploads of the very same file for the same township."""
-        return self.filter(township_id=batch.township_id, sha256=batch.sha256).exclude(pk=batch.pk)
-
 
 # Status, counts and decisions are audited; the progress counters change every few thousand rows
 # and are left out, so that a running import does not fill the audit trail with its heartbeat.
@@ -192,17 +188,6 @@ class ImportBatch(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("survey:detail", args=[self.pk])
-
-    @property
-    def is_finished(self) -> bool:
-        return self.status in (
-            BatchStatus.FILE_REJECTED,
-            BatchStatus.DONE,
-            BatchStatus.CANCELLED,
-            BatchStatus.FAILED,
-            BatchStatus.DISCARDED,
-            BatchStatus.ROLLED_BACK,
-        )
 
     @property
     def is_working(self) -> bool:

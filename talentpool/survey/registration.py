@@ -1,7 +1,6 @@
 """Hooks the survey import adds to the core: its export kind in talentpool.exports.
 
-Call register_exports() once at start-up (TalentpoolConfig.ready()); the survey URLconf calls it
-too, so the export exists wherever the pages do. Registering twice is harmless.
+TalentpoolConfig.ready() calls register_exports() at start-up. Registering twice is harmless.
 """
 
 from __future__ import annotations

@@ -3,7 +3,6 @@
 from django.urls import path
 
 from talentpool.survey import views
-from talentpool.survey.registration import register_exports
 
 app_name = "survey"
 
@@ -23,5 +22,3 @@ urlpatterns = [
     # /registry/import/export/: the registry in the template's columns, as CSV
     path("export/<int:pk>/csv/", views.export_csv, name="export_csv"),
 ]
-
-register_exports()

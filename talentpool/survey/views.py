@@ -20,7 +20,12 @@ from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_http_methods, require_POST
 
 from talentpool import codes, exports
-from talentpool.access import get_export_for_user, role_required
+from talentpool.access import (
+    REGISTRY_READERS,
+    REGISTRY_WRITERS,
+    get_export_for_user,
+    role_required,
+)
 from talentpool.identity import mask_phone
 from talentpool.models import AccessAction, ExportRequest, ExportStatus, Role, Village
 from talentpool.security import log_access
@@ -32,8 +37,8 @@ from talentpool.survey.normalize import FIELD_LABELS
 from talentpool.survey.template import blank_template
 from talentpool.survey.uploads import UploadSizeLimit, too_large
 
-SURVEY_READERS = (Role.COUNTY, Role.TOWNSHIP, Role.LEADER)
-SURVEY_WRITERS = (Role.COUNTY, Role.TOWNSHIP)
+SURVEY_READERS = REGISTRY_READERS
+SURVEY_WRITERS = REGISTRY_WRITERS
 PAGE_SIZE = 25
 EXPORT_KIND = "survey"
 
