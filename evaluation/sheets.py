@@ -16,6 +16,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from evaluation.models import Conclusion, Grade, ReviewRound, Scoring
+from talentpool.survey.export import risky
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 HEADER_FILL = PatternFill("solid", fgColor="F2DCDB")
@@ -58,6 +59,11 @@ def _write_table(sheet, top: int, columns: list[str], rows: list[list], bold_las
             if isinstance(value, Decimal):
                 value = float(value)
             cell = sheet.cell(row=r, column=col, value=value)
+            if isinstance(value, str):
+                # Text stays text: openpyxl would write "=..." (a comment, a unit's name) as a
+                # formula for the spreadsheet to run (CSV/Excel injection).
+                cell.data_type = "s"
+                cell.quotePrefix = risky(value)
             cell.border = BORDER
             if bold_last and r == top + len(rows):
                 cell.font = Font(bold=True)
