@@ -10,19 +10,18 @@ from __future__ import annotations
 
 import io
 import re
-import zipfile
 from dataclasses import dataclass, field
 
 from django.utils.translation import gettext as _
 from python_calamine import CalamineWorkbook, SheetVisibleEnum
 
 from talentpool.identity import InvalidIdNumber, parse_id_number
+from talentpool.survey.reader import FileRejected, vet_workbook
 from talentpool.text import clean_name, clean_text, remove_whitespace, to_halfwidth
 from training.models import AttendanceStatus, Enrolment
 
 MAX_ROWS = 2000
 HEADER_SCAN_ROWS = 15
-MAX_UNZIPPED_BYTES = 50 * 1024 * 1024
 
 HEADERS = {
     "name": ("姓名", "学员姓名", "名字"),
@@ -122,16 +121,12 @@ def _column_map(row: list[object]) -> dict[str, int]:
 
 
 def _check_package(data: bytes) -> None:
-    """Refuse zip packages that would inflate to an absurd size (a zip bomb)."""
-    if not data.startswith(b"PK"):
-        return
+    """Refuse what calamine must not open: zip bombs, sheets whose grid would take more memory
+    than the machine has, damaged and encrypted containers (the survey import's checks)."""
     try:
-        with zipfile.ZipFile(io.BytesIO(data)) as package:
-            total = sum(info.file_size for info in package.infolist())
-    except zipfile.BadZipFile:
-        raise SheetRejected(_("文件已损坏，无法打开，请用 Excel 另存后重新上传。")) from None
-    if total > MAX_UNZIPPED_BYTES:
-        raise SheetRejected(_("文件内容过大，请只保留签到表后重新上传。"))
+        vet_workbook(io.BytesIO(data))
+    except FileRejected as exc:
+        raise SheetRejected(exc.message) from None
 
 
 def read_sheet(data: bytes) -> list[SheetRow]:
@@ -146,12 +141,22 @@ def read_sheet(data: bytes) -> list[SheetRow]:
     for meta in workbook.sheets_metadata:
         if meta.visible != SheetVisibleEnum.Visible:
             continue
-        rows = workbook.get_sheet_by_name(meta.name).to_python(skip_empty_area=False)
+        rows = _sheet_rows(workbook, meta.name)
         for index, row in enumerate(rows[:HEADER_SCAN_ROWS]):
             columns = _column_map(row)
             if "name" in columns:
                 return _people_rows(rows, index, columns)
     raise SheetRejected(_("没有找到“姓名”列：请确认签到表的表头有“姓名”一栏。"))
+
+
+def _sheet_rows(workbook: CalamineWorkbook, name: str) -> list[list[object]]:
+    try:
+        return workbook.get_sheet_by_name(name).to_python(skip_empty_area=False)
+    except BaseException as exc:
+        # pyo3 turns a Rust panic on a malformed sheet into PanicException, a BaseException.
+        if isinstance(exc, (KeyboardInterrupt, SystemExit, GeneratorExit)):
+            raise
+        raise SheetRejected(_("文件已损坏，无法打开，请用 Excel 另存后重新上传。")) from None
 
 
 def _cell(row: list[object], index: int | None) -> object:

@@ -597,6 +597,19 @@ def _read_stream(fh: BinaryIO, filename: str, path: Path | None = None) -> Surve
     return _read_text(fh.read(), filename)
 
 
+def vet_workbook(fh: BinaryIO) -> list[str]:
+    """Vet a workbook container (an OOXML/ODS zip or an OLE2 .xls) before calamine opens it:
+    zip bombs, grids too large to allocate, damaged or encrypted files raise FileRejected;
+    returns warnings (macros, external links). Anything else is left to the caller."""
+    head = fh.read(8)
+    fh.seek(0)
+    if head.startswith(_ZIP_MAGIC):
+        return _inspect_zip(fh)
+    if head.startswith(_OLE2_MAGIC):
+        return _inspect_ole2(fh)
+    return []
+
+
 def _zip_bomb() -> FileRejected:
     return FileRejected(
         "zip_bomb",

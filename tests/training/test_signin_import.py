@@ -2,6 +2,7 @@
 enrolment, by name; a preview first; clear Chinese reasons for the rows left out."""
 
 import io
+import zipfile
 from datetime import date
 
 import pytest
@@ -101,6 +102,27 @@ def test_a_file_that_is_not_a_workbook_is_rejected():
         read_sheet("姓名,出勤\n张维,出勤".encode())
     with pytest.raises(SheetRejected, match="文件已损坏"):
         read_sheet(b"PK\x03\x04 not really a zip")
+
+
+def test_a_sheet_too_large_to_open_is_rejected_before_it_is_read():
+    # One value typed into the last cell of a sheet would make the reader allocate a grid of
+    # 17 billion cells; the survey import's checks refuse it from the package alone.
+    wb = Workbook()
+    wb.active.append(["姓名", "出勤情况"])
+    wb.active["XFD1048576"] = "误填"
+    buf = io.BytesIO()
+    wb.save(buf)
+    with pytest.raises(SheetRejected, match="表格范围过大"):
+        read_sheet(buf.getvalue())
+
+
+def test_a_zip_bomb_is_rejected():
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as package:
+        package.writestr("xl/workbook.xml", "<workbook/>")
+        package.writestr("xl/media/padding.bin", bytes(5 * 1024 * 1024))
+    with pytest.raises(SheetRejected, match="结构异常"):
+        read_sheet(buf.getvalue())
 
 
 def test_upload_previews_without_writing_and_confirm_writes(client, township_officer_a, course):
