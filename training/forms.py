@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from candidates.forms import MAGIC as ATTACHMENT_MAGIC
 from candidates.models import PoolCategory, PoolMembership
 from talentpool.models import County, Person, Role, Township, User, Village
 from training.actions import ActionRefused, check_party_step
@@ -758,6 +759,13 @@ class EvidenceForm(forms.Form):
             raise forms.ValidationError(gettext("文件超过10MB。"))
         if upload.size == 0:
             raise forms.ValidationError(gettext("文件是空的。"))
+        # The extension alone proves nothing: a page renamed .jpg is not a photo.
+        head = upload.read(8)
+        upload.seek(0)
+        if not head.startswith(ATTACHMENT_MAGIC[suffix]):
+            raise forms.ValidationError(
+                gettext("文件内容与文件类型（%(ext)s）不符。") % {"ext": suffix}
+            )
         return upload
 
     def save(self, achievement: Achievement, *, user: User) -> Evidence:

@@ -1193,12 +1193,15 @@ def evidence_download(request: HttpRequest, pk: int) -> FileResponse:
         handle = evidence.file.open("rb")
     except FileNotFoundError:
         raise Http404(_("文件不存在。")) from None
-    return FileResponse(
+    response = FileResponse(
         handle,
         as_attachment=True,
         filename=evidence.original_name,
         content_type=evidence.content_type,
     )
+    # Residents' documents: kept by no cache on the way (nosniff comes with every response).
+    response["Cache-Control"] = "private, no-store"
+    return response
 
 
 @role_required(*TALK_WRITERS)

@@ -135,6 +135,8 @@ def test_evidence_is_stored_under_a_server_name_and_streamed_to_those_in_scope(
     assert download.status_code == 200
     assert download["Content-Type"] == "image/jpeg"
     assert "attachment" in download["Content-Disposition"]
+    assert download["Cache-Control"] == "private, no-store"
+    assert download["X-Content-Type-Options"] == "nosniff"
     assert b"".join(download.streaming_content) == b"\xff\xd8\xff fake jpeg"
 
     client.force_login(township_officer_b)
@@ -149,6 +151,17 @@ def test_evidence_of_an_unsupported_type_is_refused(client, township_officer_a, 
         reverse("training:evidence_add", args=[record.pk]), {"file": upload}, follow=True
     )
     assert "不支持此类文件" in response.content.decode()
+    assert not Evidence.objects.exists()
+
+
+def test_evidence_whose_content_is_not_its_type_is_refused(client, township_officer_a, mentee):
+    record = make_achievement(mentee)
+    client.force_login(township_officer_a)
+    upload = SimpleUploadedFile("合影.jpg", b"<html><script>alert(1)</script></html>")
+    response = client.post(
+        reverse("training:evidence_add", args=[record.pk]), {"file": upload}, follow=True
+    )
+    assert "文件内容与文件类型（.jpg）不符" in response.content.decode()
     assert not Evidence.objects.exists()
 
 
