@@ -57,26 +57,23 @@ from evaluation.models import (
     StepKind,
 )
 from talentpool import views as core_views
-from talentpool.access import get_person_for_user, role_required
+from talentpool.access import (
+    REGISTRY_READERS,
+    REGISTRY_WRITERS,
+    get_person_for_user,
+    role_required,
+    township_ids_in_scope,
+)
 from talentpool.models import Person, Role, Township, User
 
-READERS = (Role.COUNTY, Role.TOWNSHIP, Role.LEADER)
-WRITERS = (Role.COUNTY, Role.TOWNSHIP)
+READERS = REGISTRY_READERS
+WRITERS = REGISTRY_WRITERS
 IMPORT_SALT = "evaluation.round_import"
 IMPORT_MAX_AGE = 2 * 60 * 60
 # A township whose share of 优秀 exceeds the county's by this many points is flagged on the
 # calibration table, as is one whose mean score exceeds the county's by MEAN_GAP.
 EXCELLENT_GAP = 10
 MEAN_GAP = 5
-
-
-def _scope_ids(user: User) -> list[int] | None:
-    """The townships whose figures `user` sees: None for the whole county."""
-    if user.role in (Role.COUNTY, Role.LEADER):
-        return None
-    if user.role == Role.TOWNSHIP and user.township_id:
-        return [user.township_id]
-    raise PermissionDenied
 
 
 def _partial(request: HttpRequest, template: str, name: str) -> str:
@@ -108,7 +105,7 @@ class DashboardParams:
 
 def _dashboard_params(request: HttpRequest) -> tuple[DashboardParams, ComparisonForm, object]:
     user = request.user
-    township_ids = _scope_ids(user)
+    township_ids = township_ids_in_scope(user)
     township = None
     township_form = None
     if township_ids is None:
@@ -212,7 +209,7 @@ def _get_round_for_user(request: HttpRequest, pk: int) -> ReviewRound:
 def round_list(request: HttpRequest) -> HttpResponse:
     rounds = ReviewRound.objects.in_scope(request.user).select_related("township")
     page = Paginator(rounds, 20).get_page(request.GET.get("page"))
-    progress = stats.round_progress(list(page), _scope_ids(request.user))
+    progress = stats.round_progress(list(page), township_ids_in_scope(request.user))
     items = [(r, progress[r.pk][1]) for r in page]
     context = {"page": page, "items": items, "query": ""}
     return render(request, "evaluation/round_list.html", context)
@@ -249,7 +246,7 @@ def round_edit(request: HttpRequest, pk: int) -> HttpResponse:
 def round_detail(request: HttpRequest, pk: int) -> HttpResponse:
     round = _get_round_for_user(request, pk)
     user = request.user
-    ids = _scope_ids(user)
+    ids = township_ids_in_scope(user)
     progress_rows, progress_total = stats.round_progress([round], ids)[round.pk]
     rows, county = stats.calibration(round)
     # Townships that have submitted nothing have nothing to compare yet.
@@ -813,12 +810,11 @@ def appointment_list(request: HttpRequest) -> HttpResponse:
     return render(request, "evaluation/appointment_list.html", context)
 
 
-def _appointment_township(user: User, person: Person) -> int:
+def _appointment_township(user: User, person: Person, membership: PoolMembership | None) -> int:
+    """Whose posts the person may be appointed to: a township officer's own township's; for
+    the county, the township of the person's reserve place, else of their registration."""
     if user.is_township:
         return user.township_id
-    membership = (
-        PoolMembership.objects.active().filter(person=person).select_related("village").first()
-    )
     return membership.village.township_id if membership else person.township_id
 
 
@@ -827,19 +823,19 @@ def _appointment_township(user: User, person: Person) -> int:
 def appoint(request: HttpRequest, pk: int) -> HttpResponse:
     person = get_person_for_user(request, pk)
     user = request.user
+    membership = (
+        PoolMembership.objects.active().filter(person=person).select_related("village").first()
+    )
     form = AppointForm(
         request.POST or None,
         user=user,
         person=person,
-        township_id=_appointment_township(user, person),
+        township_id=_appointment_township(user, person, membership),
     )
     held = list(
         Incumbency.objects.filter(person=person, ended_on__isnull=True).select_related(
             "post__village"
         )
-    )
-    membership = (
-        PoolMembership.objects.active().filter(person=person).select_related("village").first()
     )
     if form.is_valid():
         data = form.cleaned_data

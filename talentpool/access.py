@@ -38,6 +38,16 @@ REGISTRY_READERS = (Role.COUNTY, Role.TOWNSHIP, Role.LEADER)
 REGISTRY_WRITERS = (Role.COUNTY, Role.TOWNSHIP)
 
 
+def township_ids_in_scope(user) -> list[int] | None:
+    """The townships whose figures `user` sees: None for the whole county (county officers and
+    leaders), a township officer's own; no other role has figures."""
+    if user.role in (Role.COUNTY, Role.LEADER):
+        return None
+    if user.role == Role.TOWNSHIP and user.township_id:
+        return [user.township_id]
+    raise PermissionDenied
+
+
 def get_person_for_user(request: HttpRequest, pk: int) -> Person:
     return get_object_or_404(
         Person.objects.in_scope(request.user).select_related("township", "village"), pk=pk

@@ -23,6 +23,7 @@ from talentpool.access import (
     REGISTRY_WRITERS,
     get_person_for_user,
     role_required,
+    township_ids_in_scope,
 )
 from talentpool.codes import PARTY_MEMBER
 from talentpool.models import County, Person, Role
@@ -551,13 +552,8 @@ def hours(request: HttpRequest) -> HttpResponse:
     return render(request, _partial(request, "training/hours.html", "results"), context)
 
 
-def _township_ids(user) -> list[int] | None:
-    """None for those who see the whole county, else the user's own township."""
-    return None if user.role in (Role.COUNTY, Role.LEADER) else [user.township_id]
-
-
 def _progress(user, targets: list[TrainingTarget]) -> list[dict]:
-    township_ids = _township_ids(user)
+    township_ids = township_ids_in_scope(user)
     if township_ids is not None:
         targets = [t for t in targets if t.county_id == user.township.county_id]
     done = trained_counts(targets, township_ids)
