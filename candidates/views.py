@@ -744,23 +744,22 @@ def member_edit(request: HttpRequest, pk: int) -> HttpResponse:
         messages.info(request, _("已出库的记录不能修改。"))
         return redirect(membership)
     if form.is_valid():
-        with transaction.atomic():
-            from django.db.models import F
-
-            updated = PoolMembership.objects.filter(
-                pk=membership.pk, version=form.cleaned_data["version"]
-            ).update(
-                category=form.cleaned_data["category"],
-                level=form.cleaned_data["level"],
-                readiness=form.cleaned_data["readiness"],
-                version=F("version") + 1,
+        data = form.cleaned_data
+        try:
+            actions.update_membership(
+                membership,
+                actor=request.user,
+                expected_version=data["version"],
+                category=data["category"],
+                level=data["level"],
+                readiness=data["readiness"],
+                posts=data["posts"],
             )
-            if updated:
-                membership.posts.set(form.cleaned_data["posts"])
-        if updated:
+        except actions.ActionRefused as refused:
+            form.add_error(None, refused.message)
+        else:
             messages.success(request, _("已保存。"))
             return redirect(membership)
-        form.add_error(None, _("保存失败：该记录刚被他人修改，请刷新后再改。"))
     return _form_page(
         request,
         form,

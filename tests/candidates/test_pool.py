@@ -310,6 +310,23 @@ def test_editing_a_member_uses_the_version(client, township_officer_a, township_
     assert (membership.readiness, membership.version) == ("now", 2)
 
 
+def test_update_membership_sets_the_posts_or_refuses_a_stale_version(
+    township_officer_a, township_a, village_a
+):
+    membership = make_membership(make_person(township_a, village_a), village_a)
+    post = make_post(village_a, "secretary")
+    change = {"category": "director", "level": "village", "readiness": "now", "posts": [post]}
+    actions.update_membership(membership, actor=township_officer_a, expected_version=1, **change)
+    membership.refresh_from_db()
+    assert (membership.readiness, membership.version) == ("now", 2)
+    assert list(membership.posts.all()) == [post]
+    with pytest.raises(actions.Conflict):
+        actions.update_membership(
+            membership, actor=township_officer_a, expected_version=1, **{**change, "posts": []}
+        )
+    assert list(membership.posts.all()) == [post]
+
+
 @pytest.mark.parametrize("field", ["posts"])
 def test_posts_of_another_village_are_refused(
     client, township_officer_a, township_a, township_b, village_a, village_b, field
