@@ -16,7 +16,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from evaluation.models import Conclusion, Grade, ReviewRound, Scoring
-from talentpool.survey.export import risky
+from talentpool.exports import looks_like_formula
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 HEADER_FILL = PatternFill("solid", fgColor="F2DCDB")
@@ -63,7 +63,7 @@ def _write_table(sheet, top: int, columns: list[str], rows: list[list], bold_las
                 # Text stays text: openpyxl would write "=..." (a comment, a unit's name) as a
                 # formula for the spreadsheet to run (CSV/Excel injection).
                 cell.data_type = "s"
-                cell.quotePrefix = risky(value)
+                cell.quotePrefix = looks_like_formula(value)
             cell.border = BORDER
             if bold_last and r == top + len(rows):
                 cell.font = Font(bold=True)

@@ -221,12 +221,17 @@ def build_workbook(export: ExportRequest, headers: list[str], rows: Iterable[Ite
     return buffer.getvalue(), count
 
 
+# A spreadsheet runs a cell starting with one of these as a formula (CSV/Excel injection).
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def looks_like_formula(value: object) -> bool:
+    return isinstance(value, str) and value.startswith(FORMULA_STARTS)
+
+
 def _cell(value):
-    # A value starting with = + - @ would be run as a formula by a spreadsheet (CSV/Excel
-    # injection); prefix it so it stays text.
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + value
-    return value
+    # Prefixed so that it stays text.
+    return "'" + value if looks_like_formula(value) else value
 
 
 def expire_stale(now=None) -> int:

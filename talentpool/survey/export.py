@@ -22,6 +22,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
 from talentpool import codes
+from talentpool.exports import looks_like_formula
 from talentpool.survey.models import ImportBatch, ImportRow, RowAction
 from talentpool.survey.normalize import FIELD_LABELS, JSON_FIELDS
 from talentpool.survey.pipeline import decode_cell
@@ -29,16 +30,10 @@ from talentpool.survey.pipeline import decode_cell
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 CSV = "text/csv; charset=utf-8"
 
-# A spreadsheet runs a cell starting with one of these as a formula (CSV/Excel injection).
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 # The template's columns, in order: 序号 then the fields `import_survey --json` prints.
 TEMPLATE_FIELDS = ("seq", *JSON_FIELDS)
 TEMPLATE_HEADER = [FIELD_LABELS[f] for f in TEMPLATE_FIELDS]
-
-
-def risky(value: object) -> bool:
-    return isinstance(value, str) and value.startswith(FORMULA_STARTS)
 
 
 def xlsx_cell(sheet, value: object, *, number_format: str | None = None) -> WriteOnlyCell:
@@ -49,7 +44,7 @@ def xlsx_cell(sheet, value: object, *, number_format: str | None = None) -> Writ
     cell = WriteOnlyCell(sheet, value=value)
     if isinstance(value, str):
         cell.data_type = "s"
-        if risky(value):
+        if looks_like_formula(value):
             cell.quotePrefix = True
     if number_format:
         cell.number_format = number_format
@@ -68,7 +63,7 @@ def csv_value(value: object) -> str:
     if isinstance(value, datetime.date):
         return value.isoformat()
     text = str(value)
-    return "'" + text if risky(text) else text
+    return "'" + text if looks_like_formula(text) else text
 
 
 def csv_bytes(lines: Iterable[Iterable[object]]) -> Iterator[bytes]:
