@@ -12,9 +12,10 @@ a lookup and a save per row, each its own round trip), which manages a few hundr
 would read and diff the file twice, where the preview and the write must agree on what they
 saw. This pipeline reads the file once, compares each chunk of 5,000 rows with one query by ID
 number, stages the chunk's new, changed and rejected rows with COPY into ImportRow, and writes
-them with one INSERT ... SELECT and one UPDATE ... FROM per chunk. The row triggers of
-talentpool_person still fire for those statements, so the audit trail records every person
-created or changed, with the batch and the user as its context. django-import-export serves
+them with one INSERT ... SELECT and one UPDATE ... FROM per chunk. The audit triggers of
+talentpool_person (statement-level, over the statement's transition table) still fire for those
+statements, so the audit trail records every person created or changed, with the batch and the
+user as its context. django-import-export serves
 where it fits: the admin's batch listings and the small reference tables.
 
 The writes of a run happen in one transaction. With SURVEY_IMPORT_THREADS on (the default) it
