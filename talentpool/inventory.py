@@ -104,7 +104,8 @@ PERSONAL_DATA: dict[str, dict[str, Item]] = {
 }
 
 # The survey import (talentpool.survey): the uploaded file and the rows staged from it, kept
-# so that the preview, the error report and a rollback can show and undo what was loaded.
+# so that the preview, the error report and a rollback can show and undo what was loaded, for
+# FILE_RETENTION_DAYS (talentpool.retention.purge_import_rows).
 _STAGED = "调查表导入：暂存的{}（预览、错误报告和撤销用）"
 PERSONAL_DATA |= {
     "talentpool.ImportBatch": {

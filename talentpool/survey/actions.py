@@ -126,9 +126,9 @@ def rollback_batch(batch: ImportBatch, *, actor: User) -> pipeline.RollbackBlock
         return block
     try:
         with transaction.atomic():
-            started = ImportBatch.objects.filter(pk=batch.pk, status=BatchStatus.DONE).update(
-                status=BatchStatus.ROLLING_BACK, error=""
-            )
+            started = ImportBatch.objects.filter(
+                pk=batch.pk, status=BatchStatus.DONE, rows_purged_at__isnull=True
+            ).update(status=BatchStatus.ROLLING_BACK, error="")
     except IntegrityError:
         return "busy"
     if not started:

@@ -151,6 +151,9 @@ class ImportBatch(models.Model):
         related_name="+",
     )
     rolled_back_at = models.DateTimeField(_("撤销时间"), null=True, blank=True)
+    # When the rows staged from the file were deleted with it (talentpool.retention): no
+    # rollback, retry or error report after that.
+    rows_purged_at = models.DateTimeField(_("明细清除时间"), null=True, blank=True)
     # Progress of the job now running (analysis or write), not audited.
     rows_done = models.PositiveIntegerField(_("已处理行数"), default=0)
     rate = models.FloatField(_("速度（行/秒）"), default=0)
@@ -243,12 +246,18 @@ class ImportBatch(models.Model):
     @property
     def can_retry(self) -> bool:
         """Stalled, or a write that failed (its staged rows are intact)."""
+        if self.rows_purged_at is not None:
+            return False
         return self.is_stalled or (
             self.status == BatchStatus.FAILED and self.confirmed_at is not None
         )
 
     def can_rollback(self) -> bool:
-        return self.status == BatchStatus.DONE and bool(self.new_count or self.updated_count)
+        return (
+            self.status == BatchStatus.DONE
+            and self.rows_purged_at is None
+            and bool(self.new_count or self.updated_count)
+        )
 
 
 class RowAction(models.TextChoices):

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import contextlib
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
@@ -198,7 +199,10 @@ def _detail_context(request: HttpRequest, batch: ImportBatch, **extra) -> dict:
         "can_discard": writer and batch.status == BatchStatus.PREVIEWED,
         **_status_context(request, batch),
         "can_rollback": user.is_county and batch.can_rollback(),
-        "has_report": writer and (batch.rejected_count or batch.skipped_count),
+        "has_report": writer
+        and batch.rows_purged_at is None
+        and (batch.rejected_count or batch.skipped_count),
+        "retention_days": settings.FILE_RETENTION_DAYS,
         "repeat_of": batch.repeat_of,
     }
     context.update(extra)
@@ -336,6 +340,9 @@ def error_report_download(request: HttpRequest, pk: int) -> HttpResponse:
     batch = _get_batch_for_user(request, pk)
     if batch.status in (BatchStatus.ANALYSING, BatchStatus.FILE_REJECTED):
         raise Http404
+    if batch.rows_purged_at is not None:
+        messages.info(request, _("这批导入的逐行明细已按保存期限清除，错误报告不能再下载。"))
+        return redirect(batch)
     content = error_report(batch)
     log_access(
         request,
