@@ -77,14 +77,6 @@ class CourseQuerySet(models.QuerySet):
             )
         return self.none()
 
-    def managed_by(self, user: User) -> CourseQuerySet:
-        """The courses `user` may change: the county all, a township its own."""
-        if _is(user, Role.COUNTY):
-            return self.all()
-        if _is(user, Role.TOWNSHIP):
-            return self.filter(township_id=user.township_id)
-        return self.none()
-
     def in_year(self, year: int) -> CourseQuerySet:
         return self.filter(
             Exists(CourseSession.objects.filter(course=OuterRef("pk"), date__year=year))

@@ -39,6 +39,7 @@ from training.actions import (
     withdraw_enrolment,
 )
 from training.forms import (
+    ATTENDANCE_CHOICES,
     AchievementFilterForm,
     AchievementForm,
     AssessmentForm,
@@ -470,7 +471,7 @@ def attendance(request: HttpRequest, pk: int) -> HttpResponse:
         "course": course,
         "sessions": sessions,
         "rows": rows,
-        "choices": [("", "—"), *AttendanceStatus.choices],
+        "choices": ATTENDANCE_CHOICES,
     }
     return render(request, "training/attendance.html", context)
 
