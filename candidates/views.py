@@ -69,6 +69,7 @@ from candidates.models import (
 from talentpool import codes
 from talentpool.access import REGISTRY_READERS, REGISTRY_WRITERS, get_person_for_user, role_required
 from talentpool.models import Person, Residence, Role, Township, User, Village
+from talentpool.pages import partial, query_without_page
 
 READERS = REGISTRY_READERS
 WRITERS = REGISTRY_WRITERS
@@ -146,18 +147,6 @@ def _get_leader_for_user(request: HttpRequest, pk: int) -> TownshipLeader:
     return get_object_or_404(
         TownshipLeader.objects.in_scope(request.user).select_related("township"), pk=pk
     )
-
-
-def _query_without_page(request: HttpRequest) -> str:
-    params = request.GET.copy()
-    params.pop("page", None)
-    return params.urlencode()
-
-
-def _partial(request: HttpRequest, template: str, name: str) -> str:
-    if request.htmx and not request.htmx.boosted:
-        return f"{template}#{name}"
-    return template
 
 
 def _form_page(request, form, title: str, back: str, **extra) -> HttpResponse:
@@ -248,7 +237,7 @@ def queue(request: HttpRequest) -> HttpResponse:
         "stage": stage,
         "tabs": tabs,
         "mine_count": nominations.actionable_by(user).count() if user.role in WRITERS else None,
-        "query": _query_without_page(request),
+        "query": query_without_page(request),
     }
     return render(request, "candidates/queue.html", context)
 
@@ -263,8 +252,8 @@ def nomination_list(request: HttpRequest) -> HttpResponse:
         "person", "village", "township", "leader"
     )
     page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
-    context = {"form": form, "page": page, "query": _query_without_page(request)}
-    return render(request, _partial(request, "candidates/nomination_list.html", "results"), context)
+    context = {"form": form, "page": page, "query": query_without_page(request)}
+    return render(request, partial(request, "candidates/nomination_list.html", "results"), context)
 
 
 @role_required(*WRITERS)
@@ -713,8 +702,8 @@ def pool(request: HttpRequest) -> HttpResponse:
     form, rows = _pool_rows(request)
     rows = rows.prefetch_related(Prefetch("posts", queryset=VillagePost.objects.order_by("kind")))
     page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
-    context = {"form": form, "page": page, "query": _query_without_page(request)}
-    return render(request, _partial(request, "candidates/pool.html", "results"), context)
+    context = {"form": form, "page": page, "query": query_without_page(request)}
+    return render(request, partial(request, "candidates/pool.html", "results"), context)
 
 
 @role_required(*READERS)
@@ -856,7 +845,7 @@ def shortfall(request: HttpRequest) -> HttpResponse:
         .order_by("-shortfall", "village__code")
     )
     page = Paginator(rows, 50).get_page(request.GET.get("page"))
-    context = {"form": form, "page": page, "policy": policy, "query": _query_without_page(request)}
+    context = {"form": form, "page": page, "policy": policy, "query": query_without_page(request)}
     return render(request, "candidates/shortfall.html", context)
 
 
@@ -1110,7 +1099,7 @@ def prospects(request: HttpRequest) -> HttpResponse:
         "page": page,
         "townships": Township.objects.in_scope(user) if not user.is_township else None,
         "township_id": township_id,
-        "query": _query_without_page(request),
+        "query": query_without_page(request),
         "can_write": user.role in WRITERS,
     }
     return render(request, "candidates/prospects.html", context)

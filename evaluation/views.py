@@ -76,12 +76,6 @@ EXCELLENT_GAP = 10
 MEAN_GAP = 5
 
 
-def _partial(request: HttpRequest, template: str, name: str) -> str:
-    if request.htmx and not request.htmx.boosted:
-        return f"{template}#{name}"
-    return template
-
-
 # --- / and /evaluation/ : the dashboards --------------------------------------------------------
 
 

@@ -53,6 +53,7 @@ from talentpool.models import (
     Township,
     User,
 )
+from talentpool.pages import query_without_page
 from talentpool.security import log_access, reveal
 
 PAGE_SIZE = 25
@@ -88,7 +89,7 @@ def registry_list(request: HttpRequest) -> HttpResponse:
     )
     page = Paginator(people, PAGE_SIZE).get_page(request.GET.get("page"))
     _log_identifier_search(request, form, page)
-    context = {"form": form, "page": page, "query": _query_without_page(request)}
+    context = {"form": form, "page": page, "query": query_without_page(request)}
     template = "talentpool/registry_list.html"
     if request.htmx and not request.htmx.boosted:
         template += "#results"
@@ -112,12 +113,6 @@ def _log_identifier_search(request: HttpRequest, form: RegistryFilterForm, page)
         fields=["id_number", "phone"],
         detail={"query": query, "results": page.paginator.count},
     )
-
-
-def _query_without_page(request: HttpRequest) -> str:
-    params = request.GET.copy()
-    params.pop("page", None)
-    return params.urlencode()
 
 
 @role_required(*REGISTRY_READERS)
@@ -195,7 +190,7 @@ def audit_list(request: HttpRequest) -> HttpResponse:
         context = event.pgh_context or {}
         event.actor = actors.get(context.get("user"))
         event.source = context.get("url") or context.get("command") or ""
-    context = {"form": form, "page": page, "query": _query_without_page(request)}
+    context = {"form": form, "page": page, "query": query_without_page(request)}
     return render(request, "talentpool/audit_list.html", context)
 
 
@@ -218,7 +213,7 @@ def access_log(request: HttpRequest) -> HttpResponse:
         if data["end"]:
             rows = rows.filter(created_at__lte=datetime.combine(data["end"], time.max, tzinfo=tz))
     page = Paginator(rows, 50).get_page(request.GET.get("page"))
-    context = {"form": form, "page": page, "query": _query_without_page(request)}
+    context = {"form": form, "page": page, "query": query_without_page(request)}
     return render(request, "talentpool/access_log.html", context)
 
 
@@ -409,7 +404,7 @@ def export_list(request: HttpRequest) -> HttpResponse:
         "requested_by", "decided_by", "township"
     )
     page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
-    context = {"page": page, "query": _query_without_page(request)}
+    context = {"page": page, "query": query_without_page(request)}
     return render(request, "talentpool/export_list.html", context)
 
 

@@ -27,6 +27,7 @@ from talentpool.access import (
 )
 from talentpool.codes import PARTY_MEMBER
 from talentpool.models import County, Person, Role
+from talentpool.pages import partial, query_without_page
 from training import compliance
 from training.actions import (
     ActionRefused,
@@ -93,18 +94,6 @@ WRITERS = REGISTRY_WRITERS
 MENTORING_READERS = (Role.COUNTY, Role.TOWNSHIP, Role.LEADER, Role.MENTOR)
 TALK_WRITERS = (Role.COUNTY, Role.TOWNSHIP, Role.MENTOR)
 PAGE_SIZE = 25
-
-
-def _partial(request: HttpRequest, template: str, name: str) -> str:
-    if request.htmx and not request.htmx.boosted:
-        return f"{template}#{name}"
-    return template
-
-
-def _query_without_page(request: HttpRequest) -> str:
-    params = request.GET.copy()
-    params.pop("page", None)
-    return params.urlencode()
 
 
 # --- scoped look-ups: the one place each object is fetched by a key from the request ---------
@@ -226,8 +215,8 @@ def course_list(request: HttpRequest) -> HttpResponse:
         .order_by("-first_date", "-id")
     )
     page = Paginator(courses, PAGE_SIZE).get_page(request.GET.get("page"))
-    context = {"form": form, "page": page, "query": _query_without_page(request)}
-    return render(request, _partial(request, "training/course_list.html", "results"), context)
+    context = {"form": form, "page": page, "query": query_without_page(request)}
+    return render(request, partial(request, "training/course_list.html", "results"), context)
 
 
 @role_required(*WRITERS)
@@ -380,7 +369,7 @@ def enrol(request: HttpRequest, pk: int) -> HttpResponse:
         "course": course,
         "page": page,
         "q": q,
-        "query": _query_without_page(request),
+        "query": query_without_page(request),
         "selected_form": selected_form,
         "bulk_form": bulk_form,
         "enrolled": course.enrolments.count(),
@@ -545,12 +534,12 @@ def hours(request: HttpRequest) -> HttpResponse:
         "form": form,
         "year": year,
         "page": page,
-        "query": _query_without_page(request),
+        "query": query_without_page(request),
         "progress": _progress(
             user, list(TrainingTarget.objects.filter(year=year).select_related("county"))
         ),
     }
-    return render(request, _partial(request, "training/hours.html", "results"), context)
+    return render(request, partial(request, "training/hours.html", "results"), context)
 
 
 def _progress(user, targets: list[TrainingTarget]) -> list[dict]:
@@ -726,7 +715,7 @@ def mentorship_list(request: HttpRequest) -> HttpResponse:
         Prefetch("mentees", queryset=Mentee.objects.select_related("person__village"))
     )
     page = Paginator(pairings, PAGE_SIZE).get_page(request.GET.get("page"))
-    context = {"page": page, "state": state, "query": _query_without_page(request), "today": today}
+    context = {"page": page, "state": state, "query": query_without_page(request), "today": today}
     return render(request, "training/mentorship_list.html", context)
 
 
@@ -884,7 +873,7 @@ def compliance_view(request: HttpRequest) -> HttpResponse:
         "previous": compliance.previous_month(month),
         "next": (month.replace(day=28) + timedelta(days=4)).replace(day=1),
     }
-    return render(request, _partial(request, "training/compliance.html", "results"), context)
+    return render(request, partial(request, "training/compliance.html", "results"), context)
 
 
 def _user_counties(user) -> list[int]:
@@ -940,8 +929,8 @@ def post_list(request: HttpRequest) -> HttpResponse:
         if data["q"]:
             posts = posts.filter(person__in=Person.objects.search(data["q"]))
     page = Paginator(posts, PAGE_SIZE).get_page(request.GET.get("page"))
-    context = {"form": form, "page": page, "query": _query_without_page(request), "today": today}
-    return render(request, _partial(request, "training/post_list.html", "results"), context)
+    context = {"form": form, "page": page, "query": query_without_page(request), "today": today}
+    return render(request, partial(request, "training/post_list.html", "results"), context)
 
 
 def _save_post(request: HttpRequest, form: PracticePostForm) -> PracticePost | None:
@@ -1088,12 +1077,12 @@ def achievement_list(request: HttpRequest) -> HttpResponse:
     context = {
         "form": form,
         "page": page,
-        "query": _query_without_page(request),
+        "query": query_without_page(request),
         "totals": records.totals(),
         "by_township": list(by_township),
         "pending": records.filter(confirmed_at__isnull=True).count(),
     }
-    return render(request, _partial(request, "training/achievement_list.html", "results"), context)
+    return render(request, partial(request, "training/achievement_list.html", "results"), context)
 
 
 @role_required(*TALK_WRITERS)
