@@ -4,7 +4,7 @@ right, and only through an approved, logged, one-time download."""
 
 from __future__ import annotations
 
-from django.db.models import OuterRef, QuerySet, Subquery
+from django.db.models import QuerySet, Subquery
 from django.http import QueryDict
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -39,7 +39,7 @@ def roster(user: User, query: QueryDict):
     """(filter form, township shown or None for the county, the active reserves in order)."""
     from candidates.models import PoolMembership
     from evaluation.forms import RosterFilterForm
-    from evaluation.models import Review, ReviewStatus
+    from evaluation.models import Review
 
     form = RosterFilterForm(query or None, user=user)
     members = PoolMembership.objects.in_scope(user).active()
@@ -53,9 +53,7 @@ def roster(user: User, query: QueryDict):
             members = members.filter(category=data["category"])
         if data["readiness"]:
             members = members.filter(readiness=data["readiness"])
-    latest = Review.objects.filter(
-        membership=OuterRef("pk"), status=ReviewStatus.CONFIRMED
-    ).order_by("-round__ends_on", "-pk")
+    latest = Review.objects.latest_for_outer_membership()
     members = (
         members.select_related("person", "village__township")
         .annotate(

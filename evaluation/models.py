@@ -10,7 +10,7 @@ from __future__ import annotations
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.db import models
-from django.db.models import Case, F, FloatField, Q, Value, When
+from django.db.models import Case, F, FloatField, OuterRef, Q, Value, When
 from django.db.models.fields.json import KeyTextTransform
 from django.db.models.functions import Cast
 from django.urls import reverse
@@ -181,6 +181,11 @@ class ReviewStatus(models.TextChoices):
 class ReviewQuerySet(ScopedQuerySet):
     def confirmed(self) -> ReviewQuerySet:
         return self.filter(status=ReviewStatus.CONFIRMED)
+
+    def latest_for_outer_membership(self) -> ReviewQuerySet:
+        """The confirmed reviews of the membership of the outer query, newest round first: for
+        Subquery(Review.objects.latest_for_outer_membership().values(field)[:1])."""
+        return self.confirmed().filter(membership=OuterRef("pk")).order_by("-round__ends_on", "-pk")
 
 
 @audited

@@ -920,9 +920,7 @@ class TalentGrid:
 def talent_grid(members: QuerySet[PoolMembership]) -> TalentGrid:
     """Place each active reserve by their latest confirmed review against their readiness:
     one query. Those never reviewed are listed apart."""
-    latest = Review.objects.filter(
-        membership_id=OuterRef("pk"), status=ReviewStatus.CONFIRMED
-    ).order_by("-round__ends_on", "-pk")
+    latest = Review.objects.latest_for_outer_membership()
     rows = (
         members.active()
         .select_related("person", "village")
