@@ -493,9 +493,6 @@ def leave_pool(
     return True
 
 
-# --- Posts and incumbents ----------------------------------------------------------------------
-
-
 @transaction.atomic
 def update_membership(
     membership: PoolMembership,
@@ -510,15 +507,18 @@ def update_membership(
     """Change a member's category, level, readiness and the posts they stand in reserve for,
     unless someone saved the member since `expected_version` (then Conflict). The caller has
     found the member in the actor's scope."""
-    with transaction.atomic():
-        updated = PoolMembership.objects.filter(
-            pk=membership.pk, version=expected_version, left_on__isnull=True
-        ).update(category=category, level=level, readiness=readiness, version=F("version") + 1)
-        if not updated:
-            raise Conflict(_("保存失败：该记录刚被他人修改，请刷新后再改。"))
-        membership.posts.set(posts)
+    updated = PoolMembership.objects.filter(
+        pk=membership.pk, version=expected_version, left_on__isnull=True
+    ).update(category=category, level=level, readiness=readiness, version=F("version") + 1)
+    if not updated:
+        raise Conflict(_("保存失败：该记录刚被他人修改，请刷新后再改。"))
+    membership.posts.set(posts)
 
 
+# --- Posts and incumbents ----------------------------------------------------------------------
+
+
+@transaction.atomic
 def appoint(
     post: VillagePost,
     person: Person,

@@ -69,17 +69,13 @@ def purge_import_rows(now=None) -> int:
     batches settled more than FILE_RETENTION_DAYS ago, as their original files are; a preview
     nobody confirmed in that time is discarded. Batches at work are left alone. Returns how
     many batches lost their rows."""
-    from talentpool.survey.models import BatchStatus, ImportBatch, ImportRow
+    from talentpool.survey.models import WORKING_STATUSES, BatchStatus, ImportBatch, ImportRow
 
     now = now or timezone.now()
     cutoff = now - timedelta(days=settings.FILE_RETENTION_DAYS)
-    working = (
-        BatchStatus.ANALYSING,
-        BatchStatus.QUEUED,
-        BatchStatus.RUNNING,
-        BatchStatus.ROLLING_BACK,
+    settled = ImportBatch.objects.filter(rows_purged_at__isnull=True).exclude(
+        status__in=WORKING_STATUSES
     )
-    settled = ImportBatch.objects.filter(rows_purged_at__isnull=True).exclude(status__in=working)
     settled = (
         settled.alias(settled_at=Coalesce("rolled_back_at", "finished_at", "created_at"))
         .filter(settled_at__lt=cutoff)

@@ -43,6 +43,8 @@ STALL_AFTER = timedelta(minutes=15)
 
 # States in which the batch's job may still write to the registry.
 ACTIVE_STATUSES = (BatchStatus.QUEUED, BatchStatus.RUNNING, BatchStatus.ROLLING_BACK)
+# A job is (or should be) running for the batch: its rows are in use.
+WORKING_STATUSES = (BatchStatus.ANALYSING, *ACTIVE_STATUSES)
 
 
 class BatchSource(models.TextChoices):
@@ -195,12 +197,7 @@ class ImportBatch(models.Model):
     @property
     def is_working(self) -> bool:
         """A job is (or should be) running for this batch: the page keeps polling."""
-        return self.status in (
-            BatchStatus.ANALYSING,
-            BatchStatus.QUEUED,
-            BatchStatus.RUNNING,
-            BatchStatus.ROLLING_BACK,
-        )
+        return self.status in WORKING_STATUSES
 
     @property
     def rows_to_write(self) -> int:

@@ -15,8 +15,8 @@ number, stages the chunk's new, changed and rejected rows with COPY into ImportR
 them with one INSERT ... SELECT and one UPDATE ... FROM per chunk. The audit triggers of
 talentpool_person (statement-level, over the statement's transition table) still fire for those
 statements, so the audit trail records every person created or changed, with the batch and the
-user as its context. django-import-export serves
-where it fits: the admin's batch listings and the small reference tables.
+user as its context. django-import-export serves where it fits: the admin's batch listings and
+the small reference tables.
 
 The writes of a run happen in one transaction. With SURVEY_IMPORT_THREADS on (the default) it
 runs on a thread of its own while a second thread compares chunks with the registry, so that
