@@ -34,7 +34,8 @@ from talentpool.identity import (
     normalize_phone,
     parse_id_number,
 )
-from talentpool.survey.reader import FIELDS as READER_FIELDS
+from talentpool.survey.fields import FIELD_LABELS
+from talentpool.survey.fields import FIELDS as READER_FIELDS
 from talentpool.text import ZERO_WIDTH, clean_name, clean_text, remove_whitespace, to_halfwidth
 
 __all__ = [
@@ -53,29 +54,6 @@ __all__ = [
 # The keys of an accepted row in `import_survey --json`, in the template's column order: the
 # reader's fields without the serial number.
 JSON_FIELDS = READER_FIELDS[1:]
-
-# Column titles as the blank template writes them (and messages name them when a sheet lacks
-# its own header text).
-FIELD_LABELS = {
-    "seq": "序号",
-    "name": "姓名",
-    "gender": "性别",
-    "ethnicity": "民族",
-    "birth_date": "出生年月",
-    "id_number": "身份证号码",
-    "phone": "联系电话",
-    "village": "户籍所在村（社区）",
-    "political_status": "政治面貌",
-    "education": "文化程度",
-    "school_major": "毕业院校及专业",
-    "work_place": "务工地点",
-    "industry_unit": "从事行业及单位",
-    "skills": "特长",
-    "is_veteran": "是否退役军人",
-    "return_intention": "返乡意愿",
-    "village_post_intention": "到村任职意愿",
-    "remark": "备注",
-}
 
 # Longest text each Person column holds; a longer cell refuses its row rather than being cut.
 MAX_LENGTHS = {

@@ -10,12 +10,13 @@ from __future__ import annotations
 
 import codecs
 import csv
+import dataclasses
 import functools
+import hashlib
 import io
 import os
 import re
 import struct
-import unicodedata
 import zipfile
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -32,8 +33,14 @@ from python_calamine import (
     SheetVisibleEnum,
 )
 
+from talentpool.headings import CONTAINED, WORD, column_letter, heading_key
+from talentpool.survey.fields import FIELDS, HEADER_SYNONYMS, MATCHER, OTHER, SKIP
+
 __all__ = [
     "FIELDS",
+    "OTHER",
+    "SKIP",
+    "Column",
     "HEADER_SYNONYMS",
     "FileRejected",
     "SurveyRow",
@@ -42,51 +49,7 @@ __all__ = [
     "read_survey",
 ]
 
-FIELDS = (
-    "seq",
-    "name",
-    "gender",
-    "ethnicity",
-    "birth_date",
-    "id_number",
-    "phone",
-    "village",
-    "political_status",
-    "education",
-    "school_major",
-    "work_place",
-    "industry_unit",
-    "skills",
-    "is_veteran",
-    "return_intention",
-    "village_post_intention",
-    "remark",
-)
-
-# Header texts as township templates spell them. Matching is done on normalise_header() of
-# both sides, so bracketed notes, spaces, '*' and colons need no entries of their own.
-HEADER_SYNONYMS: dict[str, tuple[str, ...]] = {
-    "seq": ("序号", "编号"),
-    "name": ("姓名", "名字"),
-    "gender": ("性别",),
-    "ethnicity": ("民族",),
-    "birth_date": ("出生年月", "出生日期", "出生年月日", "生日"),
-    "id_number": ("身份证号", "身份证号码", "公民身份号码", "身份证", "身份证件号码"),
-    "phone": ("联系电话", "手机号", "手机号码", "联系方式", "电话", "手机"),
-    "village": ("所在村", "户籍所在村", "村(社区)", "村社区", "所属村", "村别", "户籍地"),
-    "political_status": ("政治面貌",),
-    "education": ("文化程度", "学历", "最高学历"),
-    "school_major": ("毕业院校及专业", "毕业院校", "院校及专业", "所学专业", "专业"),
-    "work_place": ("务工地点", "工作地点", "现工作地", "务工地", "现居住地"),
-    "industry_unit": ("从事行业及单位", "工作单位", "从事行业", "务工单位", "单位及职务", "行业"),
-    "skills": ("特长", "技能特长", "专业特长", "技能"),
-    "is_veteran": ("是否退役军人", "退役军人"),
-    "return_intention": ("返乡意愿", "是否愿意返乡", "返乡创业意愿"),
-    "village_post_intention": ("任职意愿", "是否愿意在村任职", "到村任职意愿"),
-    "remark": ("备注",),
-}
-
-HEADER_SCAN_ROWS = 15  # non-blank rows searched for the header, title rows included
+HEADER_SCAN_ROWS = 20  # non-blank rows searched for the header, title rows included
 MAX_ZIP_MEMBERS = 10_000
 MAX_ZIP_TOTAL_SIZE = 500 * 1024 * 1024
 MAX_ZIP_RATIO = 200
@@ -143,55 +106,43 @@ class SurveySheet:
     ignored: list[tuple[int, str]]
     rows: Iterator[SurveyRow] | list[SurveyRow]
     warnings: list[str] = field(default_factory=list)
+    # Every column with its heading and field; the counts of values are complete once `rows`
+    # has been read to the end.
+    column_list: list[Column] = field(default_factory=list)
+
+    @property
+    def layout(self) -> str:
+        """The header layout's fingerprint: the same form next month has the same one."""
+        keys = "|".join(c.key for c in self.column_list if c.heading)
+        return hashlib.sha1(keys.encode(), usedforsecurity=False).hexdigest()
+
+    @property
+    def other_columns(self) -> list[Column]:
+        """Columns no field takes whose values are kept as the person's other information."""
+        return [c for c in self.column_list if c.kept_as_other]
+
+    def unanswered(self) -> list[Column]:
+        """Filled columns no field takes and nobody has answered for (read the rows first)."""
+        return [c for c in self.column_list if c.needs_answer]
 
 
 # ---------------------------------------------------------------------------
 # Header matching
 
+
 _WHITESPACE = re.compile(r"\s+")
-_BRACKETED = re.compile(r"[(\[【〔][^()\[\]【】〔〕]*[)\]】〕]")
-_UNCLOSED_BRACKET = re.compile(r"[(\[【〔].*$")
 
 
 def normalise_header(text: object) -> str:
-    """Reduce a header cell to the form the synonym table is keyed by."""
-    if text is None:
-        return ""
-    # NFKC folds full-width forms: （）→(), ＊→*, ：→:, U+3000→space.
-    s = unicodedata.normalize("NFKC", str(text))
-    s = _WHITESPACE.sub("", s)
-    previous = None
-    while previous != s:  # nested brackets: remove innermost first
-        previous = s
-        s = _BRACKETED.sub("", s)
-    s = _UNCLOSED_BRACKET.sub("", s)
-    return s.strip("*:")
-
-
-def _build_lookup() -> dict[str, str]:
-    lookup: dict[str, str] = {}
-    for fld, synonyms in HEADER_SYNONYMS.items():
-        for synonym in synonyms:
-            key = normalise_header(synonym)
-            if lookup.setdefault(key, fld) != fld:
-                raise ValueError(f"header synonym {synonym!r} maps to two fields")
-    return lookup
-
-
-_LOOKUP = _build_lookup()
+    """Reduce a header cell to the form headings are compared in (talentpool.headings)."""
+    return heading_key(text)
 
 
 def _field_for(text: str) -> str | None:
-    return _LOOKUP.get(normalise_header(text)) if text else None
+    return MATCHER.field_for(text) if text else None
 
 
-def _col_letter(index: int) -> str:
-    letters = ""
-    index += 1
-    while index:
-        index, rem = divmod(index - 1, 26)
-        letters = chr(65 + rem) + letters
-    return letters
+_col_letter = column_letter
 
 
 def _is_blank(value: object) -> bool:
@@ -203,6 +154,47 @@ def _cell_text(value: object) -> str:
 
 
 @dataclass
+class Column:
+    """One column of the sheet as the preview lists it: its heading, the field it feeds (or
+    none), the user's answer for it (a field, SKIP or OTHER; None: not asked yet), and how many
+    people rows hold a value in it, with a few of those values."""
+
+    index: int
+    heading: str
+    field: str | None = None
+    answer: str | None = None
+    rival: int | None = None  # the column that took this column's field (the same heading twice)
+    filled: int = 0
+    samples: list[str] = dataclasses.field(default_factory=list)
+
+    @property
+    def letter(self) -> str:
+        return column_letter(self.index)
+
+    @property
+    def key(self) -> str:
+        """What a remembered answer is keyed by: the heading as compared, or the column letter
+        for a column with no heading."""
+        return heading_key(self.heading) or f"#{self.letter}"
+
+    @property
+    def kept_as_other(self) -> bool:
+        return self.field is None and self.answer != SKIP
+
+    @property
+    def needs_answer(self) -> bool:
+        return self.field is None and self.answer is None and self.filled > 0
+
+    def as_json(self) -> dict[str, object]:
+        return {
+            "column": self.letter,
+            "heading": self.heading,
+            "field": self.field,
+            "filled_rows": self.filled,
+        }
+
+
+@dataclass
 class _Header:
     last_row_index: int  # index into the buffered rows of the (last) header row
     header_row: int
@@ -210,6 +202,7 @@ class _Header:
     columns: dict[str, int]
     extra_columns: list[tuple[int, str]]
     warnings: list[str]
+    column_list: list[Column] = field(default_factory=list)
 
 
 Row = tuple[int, list[object]]  # (Excel row number, cells from column A)
@@ -217,7 +210,7 @@ Merge = tuple[tuple[int, int], tuple[int, int]]
 
 
 def _find_header(
-    rows: Iterator[Row], merges: list[Merge] | None
+    rows: Iterator[Row], merges: list[Merge] | None, answers: dict[str, str] | None = None
 ) -> tuple[_Header | None, list[Row]]:
     """Scan the top of a sheet for the people header.
 
@@ -236,6 +229,7 @@ def _find_header(
 
     non_blank = 0
     i = 0
+    previous: Row | None = None
     while non_blank < HEADER_SCAN_ROWS:
         row = get(i)
         if row is None:
@@ -243,21 +237,38 @@ def _find_header(
         number, cells = row
         if not all(_is_blank(v) for v in cells):
             non_blank += 1
-            top_fields = {c: f for c, v in enumerate(cells) if (f := _field_for(_cell_text(v)))}
-            if {"name", "id_number"} & set(top_fields.values()):
-                header = _build_header(i, row, get(i + 1), top_fields, merges)
+            texts = [_cell_text(v) if isinstance(v, str) else "" for v in cells]
+            top_fields = MATCHER.assign(texts)
+            if _looks_like_header(texts, top_fields):
+                header = _build_header(i, row, get(i + 1), previous, top_fields, merges, answers)
                 if header is not None:
                     return header, buffered
+            previous = row
         i += 1
     return None, buffered
+
+
+def _looks_like_header(texts: list[str], assigned: dict[int, str]) -> bool:
+    """Name and ID columns, either headed in known words or in a row of at least three recognised
+    headings (a line of instructions, 姓名 | 与身份证一致, is not a header)."""
+    by_field = {fld: c for c, fld in assigned.items()}
+    if "name" not in by_field or "id_number" not in by_field:
+        return False
+    if len(assigned) >= 3:
+        return True
+    return all(
+        MATCHER.scores(texts[by_field[fld]]).get(fld, 0) >= WORD for fld in ("name", "id_number")
+    )
 
 
 def _build_header(
     index: int,
     top_row: Row,
     next_row: Row | None,
+    above: Row | None,
     top_fields: dict[int, str],
     merges: list[Merge] | None,
+    answers: dict[str, str] | None,
 ) -> _Header | None:
     top_number, top_cells = top_row
     top = [_cell_text(v) for v in top_cells]
@@ -282,30 +293,66 @@ def _build_header(
         # The sub-header is the more specific text ('手机号' under '联系方式'); the group
         # only names the column where nothing stands below it (vertically merged cells).
         keys = [s or g for g, s in zip(group, sub, strict=True)]
+        groups = [g if s else "" for g, s in zip(group, sub, strict=True)]
     else:
         display = top
         keys = top
+        groups = _groups_above(above, top_number - 1, width, merges)
 
-    columns: dict[str, int] = {}
-    extra: list[tuple[int, str]] = []
-    warnings: list[str] = []
-    for c, key in enumerate(keys):
-        fld = _field_for(key)
-        if fld is None:
-            if display[c]:
-                extra.append((c, display[c]))
-        elif fld in columns:
-            first = columns[fld]
-            extra.append((c, display[c]))
-            warnings.append(
-                f"第{_col_letter(c)}列“{display[c]}”与第{_col_letter(first)}列“{display[first]}”"
-                f"是同一项，已使用第{_col_letter(first)}列，第{_col_letter(c)}列未导入"
-            )
-        else:
-            columns[fld] = c
+    columns_list = [Column(c, display[c]) for c in range(width)]
+    forced: dict[int, str | None] = {}
+    for column in columns_list:
+        answer = (answers or {}).get(column.key)
+        if answer is not None:
+            column.answer = answer
+            forced[column.index] = answer if answer in MATCHER.fields else None
+    assigned = MATCHER.assign(keys, groups, forced=forced)
+    columns = {fld: c for c, fld in assigned.items()}
     if "name" not in columns or "id_number" not in columns:
         return None
-    return _Header(last_index, header_row, display, columns, extra, warnings)
+    extra: list[tuple[int, str]] = []
+    warnings: list[str] = []
+    for column in columns_list:
+        column.field = assigned.get(column.index)
+        if column.field is not None or column.answer is not None:
+            continue
+        if display[column.index]:
+            extra.append((column.index, display[column.index]))
+        best = _direct_field(keys[column.index])
+        if best is not None and best in columns:
+            first = columns[best]
+            column.rival = first
+            warnings.append(
+                f"第{_col_letter(column.index)}列“{display[column.index]}”与第{_col_letter(first)}列"
+                f"“{display[first]}”是同一项，已使用第{_col_letter(first)}列，"
+                f"第{_col_letter(column.index)}列未导入"
+            )
+    return _Header(last_index, header_row, display, columns, extra, warnings, columns_list)
+
+
+def _direct_field(text: str) -> str | None:
+    """The field a heading names by its own words (not through its group)."""
+    scores = {f: s for f, s in MATCHER.scores(text).items() if s >= CONTAINED}
+    return max(scores, key=scores.__getitem__) if scores else None
+
+
+def _groups_above(
+    above: Row | None, top_r0: int, width: int, merges: list[Merge] | None
+) -> list[str] | None:
+    """Group names in the row just above a one-row header (学历情况 over 学历, 毕业院校), filled
+    across their merged or repeated cells; None when that row is a title, not groups."""
+    if above is None or above[0] != top_r0:  # not the row just above
+        return None
+    cells = [_cell_text(v) if isinstance(v, str) else "" for v in above[1]][:width]
+    cells += [""] * (width - len(cells))
+    if len({c for c in cells if c}) < 2 or any(MATCHER.exact.get(heading_key(c)) for c in cells):
+        return None
+    groups = list(cells)
+    for (r0, c0), (_r1, c1) in merges or ():
+        if r0 == top_r0 - 1 and c1 > c0:
+            for c in range(c0 + 1, min(c1 + 1, width)):
+                groups[c] = groups[c] or groups[c0]
+    return groups
 
 
 def _second_header_row_kind(
@@ -398,16 +445,50 @@ def _people(
     # Total rows put 合计 in their first cells, counted from where the table starts.
     first_col = min((c for c, text in enumerate(header.header) if text), default=0)
     after_footer = False
-    for number, raw in rows:
-        if len(raw) < width:
-            raw = raw + [None] * (width - len(raw))
-        kind = _row_kind(raw, first_col, seq_c, name_c, id_c, after_footer)
-        if kind is None:
-            yield SurveyRow(number, dict(zip(fields, pick(raw), strict=True)), raw)
+    listed = header.column_list
+    filled = [0] * width
+    wanting = set(range(width))  # columns that still want sample values
+    try:
+        for number, raw in rows:
+            if len(raw) < width:
+                raw = raw + [None] * (width - len(raw))
+            kind = _row_kind(raw, first_col, seq_c, name_c, id_c, after_footer)
+            if kind is None:
+                if len(raw) > len(filled):
+                    # Values right of the last heading: columns of their own, no heading.
+                    for c in range(len(filled), len(raw)):
+                        listed.append(Column(c, ""))
+                        wanting.add(c)
+                    filled += [0] * (len(raw) - len(filled))
+                for c, value in enumerate(raw):
+                    if value is not None:
+                        filled[c] += 1
+                if wanting:
+                    _sample(raw, listed, wanting)
+                yield SurveyRow(number, dict(zip(fields, pick(raw), strict=True)), raw)
+                continue
+            if kind == "footer":
+                after_footer = True
+            ignored.append((number, kind))
+    finally:
+        for column in listed:
+            column.filled = filled[column.index] if column.index < len(filled) else 0
+
+
+SAMPLES = 3
+
+
+def _sample(raw: list[object], listed: list[Column], wanting: set[int]) -> None:
+    for c in list(wanting):
+        value = raw[c] if c < len(raw) else None
+        if value is None or (isinstance(value, str) and not value.strip()):
             continue
-        if kind == "footer":
-            after_footer = True
-        ignored.append((number, kind))
+        text = _cell_text(value)[:40]
+        samples = listed[c].samples
+        if text not in samples:
+            samples.append(text)
+            if len(samples) >= SAMPLES:
+                wanting.discard(c)
 
 
 def _row_kind(
@@ -484,13 +565,14 @@ def _assemble(
         ignored=ignored,
         rows=chain((first,), people),
         warnings=warnings + header.warnings,
+        column_list=header.column_list,
     )
 
 
 def _no_header(extra: str = "") -> FileRejected:
     return FileRejected(
         "no_header",
-        "没有找到人员表头：表格前 15 行中需要有一行同时包含“姓名”列和“身份证号”列"
+        "没有找到人员表头：表格前 20 行中需要有一行同时包含“姓名”列和“身份证号”列"
         "（也可写作“身份证号码”“公民身份号码”）。请检查表头是否被改动或删除，"
         "或是否选错了文件。" + extra,
     )
@@ -501,22 +583,27 @@ def _no_header(extra: str = "") -> FileRejected:
 
 
 def read_survey(
-    source: str | Path | BinaryIO, *, filename: str, max_bytes: int = 50 * 1024 * 1024
+    source: str | Path | BinaryIO,
+    *,
+    filename: str,
+    max_bytes: int = 50 * 1024 * 1024,
+    answers: dict[str, str] | None = None,
 ) -> SurveySheet:
     """Open a survey file and locate its people rows.
 
     ``filename`` is the name the clerk uploaded, used only to tell a renamed text file
     apart from a CSV; the format itself is recognised from the content. Every problem with
     the file's content raises FileRejected; a path that cannot be opened at all is the
-    caller's bug and raises OSError as usual.
+    caller's bug and raises OSError as usual. ``answers``: what the user chose for columns
+    by Column.key (a field name, SKIP or OTHER).
     """
     if isinstance(source, (str, Path)):
         size = os.stat(source).st_size
         _check_size(size, max_bytes)
         with open(source, "rb") as fh:
-            return _read_stream(fh, filename, Path(source))
+            return _read_stream(fh, filename, Path(source), answers)
     stream = _seekable(source, max_bytes)
-    return _read_stream(stream, filename)
+    return _read_stream(stream, filename, None, answers)
 
 
 def _check_size(size: int, max_bytes: int) -> None:
@@ -580,21 +667,23 @@ def _encrypted() -> FileRejected:
     )
 
 
-def _read_stream(fh: BinaryIO, filename: str, path: Path | None = None) -> SurveySheet:
+def _read_stream(
+    fh: BinaryIO, filename: str, path: Path | None = None, answers: dict[str, str] | None = None
+) -> SurveySheet:
     head = fh.read(8)
     fh.seek(0)
     if head.startswith(_ZIP_MAGIC):
         warnings = _inspect_zip(fh)
-        return _read_workbook(fh, warnings, path)
+        return _read_workbook(fh, warnings, path, answers)
     if head.startswith(_OLE2_MAGIC):
         warnings = _inspect_ole2(fh)
-        return _read_workbook(fh, warnings, path)
+        return _read_workbook(fh, warnings, path, answers)
     if not head:
         raise FileRejected("not_a_spreadsheet", "文件是空的（0 字节）。请检查是否选对了文件。")
     for magic, what in _MAGIC_REJECTS:
         if head.startswith(magic):
             raise _not_a_spreadsheet(what)
-    return _read_text(fh.read(), filename)
+    return _read_text(fh.read(), filename, answers)
 
 
 def vet_workbook(fh: BinaryIO) -> list[str]:
@@ -901,7 +990,12 @@ def _inspect_ole2(fh: BinaryIO) -> list[str]:
     return []
 
 
-def _read_workbook(fh: BinaryIO, warnings: list[str], path: Path | None = None) -> SurveySheet:
+def _read_workbook(
+    fh: BinaryIO,
+    warnings: list[str],
+    path: Path | None = None,
+    answers: dict[str, str] | None = None,
+) -> SurveySheet:
     try:
         workbook = _open_workbook(fh, path)
     except PasswordError:
@@ -914,7 +1008,7 @@ def _read_workbook(fh: BinaryIO, warnings: list[str], path: Path | None = None) 
             raise
         raise _damaged() from None
     try:
-        return _choose_sheet(workbook, warnings)
+        return _choose_sheet(workbook, warnings, answers)
     finally:
         workbook.close()
 
@@ -960,7 +1054,13 @@ def _load_sheet(workbook: CalamineWorkbook, name: str) -> CalamineSheet:
         raise _damaged() from None
 
 
-def _choose_sheet(workbook: CalamineWorkbook, warnings: list[str]) -> SurveySheet:
+# Sheet names of instructions and examples: chosen only when no other sheet has a header.
+_NOT_DATA_SHEET = ("说明", "填表", "示例", "样表", "样例", "范例", "字典", "代码", "选项")
+
+
+def _choose_sheet(
+    workbook: CalamineWorkbook, warnings: list[str], answers: dict[str, str] | None = None
+) -> SurveySheet:
     visible: list[str] = []
     hidden: list[str] = []
     for meta in workbook.sheets_metadata:
@@ -972,18 +1072,28 @@ def _choose_sheet(workbook: CalamineWorkbook, warnings: list[str]) -> SurveyShee
             hidden.append(meta.name)
             warnings.append(f"已忽略隐藏工作表“{meta.name}”")
 
+    # The data sheet: the sheet with a people header that is not named like instructions or an
+    # example, the one with the most recognised columns and then the most rows; the first on a tie.
+    found: list[tuple[tuple, str]] = []
     for position, name in enumerate(visible):
         sheet = _load_sheet(workbook, name)
-        rows = _sheet_rows(sheet)
-        header, buffered = _find_header(rows, sheet.merged_cell_ranges)
+        header, _buffered = _find_header(_sheet_rows(sheet), sheet.merged_cell_ranges, answers)
         if header is None:
             continue
-        for other in visible[position + 1 :]:
-            if _has_header(workbook, other):
+        aside = any(word in name for word in _NOT_DATA_SHEET)
+        found.append(((not aside, len(header.columns), sheet.height, -position), name))
+    if found:
+        name = max(found)[1]
+        for _rank, other in found:
+            if other != name:
                 warnings.append(
                     f"工作表“{other}”也有人员表头，但一次只导入一张工作表，本次只导入了“{name}”。"
                     f"“{other}”中的人员请另存为单独的文件后再上传"
                 )
+        sheet = _load_sheet(workbook, name)
+        rows = _sheet_rows(sheet)
+        header, buffered = _find_header(rows, sheet.merged_cell_ranges, answers)
+        assert header is not None  # found above
         return _assemble(name, header, buffered, rows, warnings)
 
     hint = ""
@@ -1081,7 +1191,7 @@ def _sheet_rows(sheet: CalamineSheet) -> Iterator[Row]:
 _TEXT_EXTENSIONS = (".csv", ".txt", ".tsv")
 
 
-def _read_text(data: bytes, filename: str) -> SurveySheet:
+def _read_text(data: bytes, filename: str, answers: dict[str, str] | None = None) -> SurveySheet:
     # Excel's "Unicode 文本" export is UTF-16 with a BOM; anything else with NULs is binary.
     utf16 = data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE))
     if not utf16 and b"\0" in data[:65536]:
@@ -1109,7 +1219,7 @@ def _read_text(data: bytes, filename: str) -> SurveySheet:
     # quoted cell spans several lines.
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     rows = _csv_rows(reader)
-    header, buffered = _find_header(rows, None)
+    header, buffered = _find_header(rows, None, answers)
     if header is None:
         raise _no_header()
     return _assemble("CSV", header, buffered, rows, [])

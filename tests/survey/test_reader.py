@@ -283,14 +283,14 @@ def test_second_sheet_with_people_is_reported():
     assert "新政村" in sheet.warnings[0] and "只导入了“石宝村”" in sheet.warnings[0]
 
 
-def test_header_must_be_within_the_first_15_rows():
-    rows: list[list[object]] = [[f"说明第{i}行"] for i in range(15)]
+def test_header_must_be_within_the_first_20_rows():
+    rows: list[list[object]] = [[f"说明第{i}行"] for i in range(20)]
     rows += [["姓名", "身份证号"], ["王明", ID]]
     assert rejected(to_bytes(simple_workbook(rows))).reason == "no_header"
     rows = (
-        [[f"说明第{i}行"] for i in range(14)] + [[None]] * 5 + [["姓名", "身份证号"], ["王明", ID]]
+        [[f"说明第{i}行"] for i in range(19)] + [[None]] * 5 + [["姓名", "身份证号"], ["王明", ID]]
     )
-    assert read_bytes(to_bytes(simple_workbook(rows))).header_row == 20
+    assert read_bytes(to_bytes(simple_workbook(rows))).header_row == 25
 
 
 # ---------------------------------------------------------------------------
