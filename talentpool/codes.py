@@ -114,6 +114,9 @@ class PoliticalStatus(models.TextChoices):
     TDSGL_MEMBER = "11", _("台盟盟员")
     NON_PARTISAN = "12", _("无党派人士")
     MASSES = "13", _("群众")
+    # Not a code of GB/T 4762, which lists the eight parties one by one: a form that says only
+    # 民主党派 names the category, and guessing one party would be wrong.
+    DEMOCRATIC_PARTY = "dp", _("民主党派")
 
 
 class Willingness(models.TextChoices):
@@ -284,6 +287,7 @@ _POLITICAL_STATUS = _table(
         "11": ("台盟盟员", "台湾民主自治同盟盟员"),
         "12": ("无党派人士", "无党派", "无党派民主人士"),
         "13": ("群众", "普通群众"),
+        "dp": ("民主党派", "民主党派成员", "民主党派人士", "民主党派党员", "民主党派会员"),
     }
 )
 

@@ -77,6 +77,7 @@ PERSONAL_DATA: dict[str, dict[str, Item]] = {
         "return_intention": _p("返乡意愿摸排"),
         "village_post_intention": _p("任职意愿摸排"),
         "remark": _p("工作人员记录的其他情况"),
+        "other_info": _p("调查表中没有对应登记项的内容和无法识别的原文，待核实、不丢弃"),
     },
     "talentpool.User": {
         "username": _p("登录和操作留痕", SHOWN),
@@ -137,6 +138,7 @@ PERSONAL_DATA |= {
         "return_intention": _p(_STAGED.format("返乡意愿")),
         "village_post_intention": _p(_STAGED.format("到村任职意愿")),
         "remark": _p(_STAGED.format("备注")),
+        "other_info": _p(_STAGED.format("其他信息")),
     },
 }
 

@@ -402,6 +402,9 @@ class Person(models.Model):
         _("任职意愿"), max_length=12, choices=codes.Willingness.choices, blank=True
     )
     remark = models.TextField(_("备注"), blank=True)
+    # What a survey carried that no field takes, and values kept as written where they could not
+    # be coded ({heading: text}): never discarded, shown on the person's page.
+    other_info = models.JSONField(_("其他信息"), default=dict, blank=True)
     created_at = models.DateTimeField(_("登记时间"), auto_now_add=True)
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
     version = models.PositiveIntegerField(_("版本"), default=1, editable=False)

@@ -15,7 +15,7 @@ from django.utils import timezone
 from talentpool.models import AccessAction, Township, User
 from talentpool.security import log_access
 from talentpool.survey import pipeline
-from talentpool.survey.models import BatchSource, BatchStatus, ImportBatch
+from talentpool.survey.models import BatchSource, BatchStatus, ImportBatch, ImportRow, SurveyLayout
 
 logger = logging.getLogger(__name__)
 
@@ -70,8 +70,39 @@ def upload_survey(
     return batch
 
 
+@transaction.atomic
+def answer_columns(batch: ImportBatch, answers: dict[str, str], *, actor: User) -> bool:
+    """Record what the user chose for the preview's columns (a field, SKIP or OTHER), remember it
+    for the township's header layout, and check the file again with it. Only a preview."""
+    locked = ImportBatch.objects.select_for_update().filter(pk=batch.pk).first()
+    if locked is None or locked.status != BatchStatus.PREVIEWED or not answers:
+        return False
+    layout = (locked.report or {}).get("layout")
+    if layout:
+        remembered, _created = SurveyLayout.objects.select_for_update().get_or_create(
+            township_id=locked.township_id, layout=layout
+        )
+        remembered.answers = {**remembered.answers, **answers}
+        remembered.updated_by = actor
+        remembered.save()
+    ImportRow.objects.filter(batch=locked).delete()
+    ImportBatch.objects.filter(pk=locked.pk).update(
+        answers={**locked.answers, **answers},
+        status=BatchStatus.ANALYSING,
+        rows_done=0,
+        progress_at=timezone.now(),
+    )
+    from talentpool.survey.tasks import analyse_batch
+
+    transaction.on_commit(lambda: analyse_batch.enqueue(locked.pk))
+    batch.refresh_from_db()
+    return True
+
+
 def confirm_batch(batch: ImportBatch, *, actor: User) -> str | None:
     """Queue a previewed batch for writing. Returns None, or why it cannot be queued."""
+    if batch.unanswered_columns:
+        return "unanswered"
     if batch.rows_to_write == 0:
         return "nothing"
     try:

@@ -131,9 +131,40 @@ def error_report(batch: ImportBatch) -> bytes:
         reason.alignment = Alignment(wrap_text=True)
         out.append(reason)
         ws.append(out)
+    partial = batch.report.get("partial") or []
+    if partial:
+        _partial_sheet(wb.create_sheet(_("部分字段待核实")), batch, partial)
     buffer = io.BytesIO()
     wb.save(buffer)
     return buffer.getvalue()
+
+
+def _partial_sheet(ws, batch: ImportBatch, partial: list[list]) -> None:
+    """Rows that were imported with values kept as written: the township checks them."""
+    for letter, width in zip("ABCDE", (8, 8, 16, 24, 70), strict=True):
+        ws.column_dimensions[letter].width = width
+    note = xlsx_cell(
+        ws,
+        _("以下人员已导入，但个别项无法识别或无法按原样登记，原文已保存为其他信息，请核实。"),
+    )
+    note.font = Font(bold=True)
+    ws.append([note])
+    titles = [
+        xlsx_cell(ws, t) for t in (ROW_HEADER, _("列"), _("项目"), _("填写的内容"), _("说明"))
+    ]
+    for cell in titles:
+        cell.font = Font(bold=True)
+    ws.append(titles)
+    for row, letter, fld, value, message in partial:
+        ws.append(
+            [
+                xlsx_cell(ws, row),
+                xlsx_cell(ws, letter),
+                xlsx_cell(ws, FIELD_LABELS.get(fld, fld)),
+                xlsx_cell(ws, value, number_format="@"),
+                xlsx_cell(ws, message),
+            ]
+        )
 
 
 def _column_of(header: list[str], title: str) -> int | None:

@@ -6,6 +6,8 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from talentpool.models import Township, User
+from talentpool.survey.fields import OTHER, SKIP, SURVEY_FIELDS
+from talentpool.survey.models import ImportBatch
 
 ACCEPTED_EXTENSIONS = ".xlsx,.xlsm,.xls,.ods,.csv,.txt"
 
@@ -58,3 +60,50 @@ class TemplateForm(forms.Form):
         if self.user.is_township:
             return self.user.township
         return self.cleaned_data.get("township") if self.is_valid() else None
+
+
+class ColumnAnswersForm(forms.Form):
+    """For each filled column of the preview that no field takes: the field it holds, 不导入, or
+    keep it with the person as other information."""
+
+    def __init__(self, data=None, *, batch: ImportBatch) -> None:
+        super().__init__(data)
+        columns = (batch.report or {}).get("columns", [])
+        taken = {c["field"] for c in columns if c.get("field")}
+        free = [(f.name, f.label) for f in SURVEY_FIELDS if f.name not in taken and f.name != "seq"]
+        self.keys: dict[str, str] = {}
+        for column in batch.unanswered_columns:
+            name = f"col_{column['column']}"
+            self.keys[name] = column["key"]
+            self.fields[name] = forms.ChoiceField(
+                label=_("第%(letter)s列“%(heading)s”")
+                % {"letter": column["column"], "heading": column["heading"] or _("（无表头）")},
+                choices=[
+                    ("", _("请选择")),
+                    (OTHER, _("作为“其他信息”保存到人员信息中")),
+                    (SKIP, _("不导入")),
+                    (_("对应的登记项"), free),
+                ],
+                error_messages={"required": _("请选择这一列如何处理。")},
+                widget=forms.Select(attrs={"class": "form-select survey-column-select"}),
+            )
+            self.fields[name].samples = column.get("samples") or []
+            self.fields[name].filled = column.get("filled_rows", 0)
+
+    def clean(self) -> dict:
+        data = super().clean()
+        chosen: dict[str, str] = {}
+        for name, value in data.items():
+            if value in (OTHER, SKIP) or not value:
+                continue
+            if value in chosen:
+                self.add_error(
+                    name,
+                    _("这一项已选给了%(other)s，同一登记项只能对应一列。")
+                    % {"other": self.fields[chosen[value]].label},
+                )
+            chosen[value] = name
+        return data
+
+    def answers(self) -> dict[str, str]:
+        return {self.keys[name]: value for name, value in self.cleaned_data.items()}

@@ -131,6 +131,8 @@ class ImportBatch(models.Model):
     # Rows that were fine at the preview but not written: changed or registered meanwhile.
     skipped_count = models.PositiveIntegerField(_("跳过"), default=0)
     report = models.JSONField(_("检查结果"), default=dict, blank=True)
+    # What the user chose for columns no field took: {Column.key: field name, SKIP or OTHER}.
+    answers = models.JSONField(_("列的处理"), default=dict, blank=True)
     error = models.TextField(_("错误信息"), blank=True)
     confirmed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -249,12 +251,66 @@ class ImportBatch(models.Model):
             self.status == BatchStatus.FAILED and self.confirmed_at is not None
         )
 
+    def column_answers(self):
+        """The answers the reader applies to this batch's sheet: those remembered for the
+        township and the sheet's header layout, under this batch's own."""
+        township_id, own = self.township_id, dict(self.answers or {})
+
+        def for_layout(layout: str) -> dict[str, str]:
+            remembered = (
+                SurveyLayout.objects.filter(township_id=township_id, layout=layout)
+                .values_list("answers", flat=True)
+                .first()
+            )
+            return (remembered or {}) | own
+
+        return for_layout
+
+    @property
+    def unanswered_columns(self) -> list[dict]:
+        """Filled columns of the preview that no field takes and nobody answered for."""
+        return [
+            c
+            for c in self.report.get("columns", [])
+            if c.get("field") is None and c.get("answer") is None and c.get("filled_rows")
+        ]
+
     def can_rollback(self) -> bool:
         return (
             self.status == BatchStatus.DONE
             and self.rows_purged_at is None
             and bool(self.new_count or self.updated_count)
         )
+
+
+class SurveyLayout(models.Model):
+    """A township's answers for a header layout's columns, so that next month's upload of the
+    same form asks nothing."""
+
+    township = models.ForeignKey(
+        "talentpool.Township", verbose_name=_("乡镇（街道）"), on_delete=models.CASCADE
+    )
+    layout = models.CharField(_("表头格式"), max_length=40)
+    answers = models.JSONField(_("列的处理"), default=dict)
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("更新人"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("登记表格式")
+        verbose_name_plural = _("登记表格式")
+        constraints = [
+            models.UniqueConstraint(fields=["township", "layout"], name="survey_layout_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.township_id}:{self.layout[:8]}"
 
 
 class RowAction(models.TextChoices):
@@ -332,6 +388,8 @@ class ImportRow(models.Model):
     return_intention = models.CharField(max_length=12, null=True, blank=True)
     village_post_intention = models.CharField(max_length=12, null=True, blank=True)
     remark = models.TextField(null=True, blank=True)
+    # Values of columns no field takes (and of values kept as written): {heading: text}.
+    other_info = models.JSONField(null=True, blank=True)
 
     class Meta:
         verbose_name = _("导入行")

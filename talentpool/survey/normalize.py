@@ -65,6 +65,8 @@ MAX_LENGTHS = {
     "remark": 5000,
     "village_text": 50,
 }
+# Longest text kept of one value in the person's other information.
+MAX_OTHER_LENGTH = 2000
 FREE_TEXT_FIELDS = ("school_major", "work_place", "industry_unit", "skills", "remark")
 
 # Words that mean "not known" in a 出生年月 cell: no cross-check then.
@@ -73,13 +75,16 @@ UNKNOWN_DATE_WORDS = frozenset({"不详", "不祥", "未知", "不清楚", "无"
 
 @dataclass(slots=True)
 class Accepted:
-    """A row whose values are all valid. `values` holds model values (codes, not labels); None
-    means the cell was blank: a blank cell never erases what the registry holds. `raw` is the
-    row as read, in case the registry or the rest of the file refuses it after all."""
+    """A row whose person can be identified. `values` holds model values (codes, not labels);
+    None means the cell was blank: a blank cell never erases what the registry holds. `raw` is
+    the row as read, in case the registry or the rest of the file refuses it after all.
+    `partial`: values that could not be coded or stored as written, each (column, field, value,
+    message), listed under 部分字段待核实; the text as written is kept in `values["other_info"]`."""
 
     row: int
     values: dict[str, object]
     raw: list[object]
+    partial: list[tuple[str, str, str, str]] | None = None
 
 
 @dataclass(slots=True)
@@ -97,6 +102,14 @@ class Rejected:
 class _Problem:
     reason: str
     message: str
+    # Set for a value that does not stop the person being registered: its field and the text.
+    fld: str | None = None
+    value: str | None = None
+
+
+# Reasons that keep the person: the value stays out of its coded field (or takes the nearest
+# honest code) and is kept as written. Only what identifies the person refuses a row.
+PARTIAL_REASONS = frozenset({"unknown_code", "invalid_phone", "too_long", "invalid_characters"})
 
 
 # ---------------------------------------------------------------------------
@@ -358,8 +371,17 @@ class _VillageMatcher:
         pk = self.exact.get(compact)
         if pk is None:
             pk = self.by_key.get(village_key(compact, self.township_name))
+        if pk is None and len(compact) > 3:
+            pk = self._within(compact)
         self.cache[text] = pk
         return pk
+
+    def _within(self, address: str) -> int | None:
+        """An address that names one village of the township in full (忠县石宝镇石宝村3组)."""
+        names = [name for name in self.exact if len(name) >= 2 and name in address]
+        # 新石宝村 names 石宝村 too: the longer name is the village meant.
+        pks = {self.exact[n] for n in names if not any(n != m and n in m for m in names)}
+        return pks.pop() if len(pks) == 1 else None
 
 
 # ---------------------------------------------------------------------------
@@ -452,9 +474,12 @@ class RowNormaliser:
         villages: Iterable[tuple[int, str]] = (),
         township_name: str = "",
         today: datetime.date | None = None,
+        other_columns: Iterable[tuple[int, str]] = (),
     ) -> None:
         self.columns = columns
         self.header = header
+        # Columns no field takes, kept as the person's other information under their heading.
+        self.other_columns = list(other_columns)
         self.today = today or datetime.date.today()
         self.births = _BirthCache(self.today)
         self.gender = _Codes(codes.parse_gender)
@@ -493,7 +518,7 @@ class RowNormaliser:
         if not name:
             problems.append(_Problem("missing_name", _("姓名为空")))
         elif len(name) > MAX_LENGTHS["name"]:
-            problems.append(self._too_long("name", name))
+            problems.append(self._too_long("name", name, keeps_person=False))
         out["name"] = name
 
         # 身份证号
@@ -513,7 +538,15 @@ class RowNormaliser:
             try:
                 out["phone"] = normalize_phone(phone)
             except InvalidPhone as exc:
-                problems.append(_Problem("invalid_phone", f"{self.col['phone']}：{exc.message}"))
+                out["phone"] = None
+                problems.append(
+                    _Problem(
+                        "invalid_phone",
+                        f"{self.col['phone']}：{exc.message}",
+                        "phone",
+                        clean_text(cell_text(phone)),
+                    )
+                )
 
         # Coded columns: a survey repeats a handful of values; each is parsed once.
         for fld in self.absent_coded:
@@ -532,6 +565,8 @@ class RowNormaliser:
             code, ok = answer
             if not ok:
                 problems.append(self._unknown(fld, value))
+            elif code == codes.PoliticalStatus.DEMOCRATIC_PARTY and fld == "political_status":
+                problems.append(self._unnamed_party(value))
             out[fld] = code
         veteran = values_in.get("is_veteran")
         if isinstance(veteran, bool):
@@ -562,6 +597,8 @@ class RowNormaliser:
             out["village_id"], out["village_text"] = matched
             if matched[0] is None and len(matched[1]) > MAX_LENGTHS["village_text"]:
                 problems.append(self._too_long("village", matched[1], MAX_LENGTHS["village_text"]))
+                out["village_given"] = False
+                out["village_id"] = out["village_text"] = None
 
         # Free text, kept as typed
         for fld in FREE_TEXT_FIELDS:
@@ -582,33 +619,70 @@ class RowNormaliser:
                 if not text:
                     out[fld] = None
                     continue
-            if len(text) > MAX_LENGTHS[fld]:
-                problems.append(self._too_long(fld, text))
-            elif "\x00" in text:
+            if "\x00" in text:
                 # PostgreSQL text cannot hold NUL; only a CSV file can carry one.
+                text = text.replace("\x00", "")
                 problems.append(
                     _Problem(
                         "invalid_characters",
-                        _("%(col)s含有不可见的控制字符（NUL），请删除后重新上传")
+                        _("%(col)s含有不可见的控制字符（NUL），已删除，请核对")
                         % {"col": self.col[fld]},
+                        fld,
+                        text,
                     )
                 )
+            if len(text) > MAX_LENGTHS[fld]:
+                problems.append(self._too_long(fld, text))
+                text = None
             out[fld] = text
         if "\x00" in name or "\x00" in (out["village_text"] or ""):
             problems.append(
                 _Problem("invalid_characters", _("含有不可见的控制字符（NUL），请删除后重新上传"))
             )
 
-        if problems:
+        blocking = [p for p in problems if p.fld is None]
+        if blocking:
             return Rejected(
                 row.number,
-                problems[0].reason,
-                "；".join(p.message for p in problems),
+                blocking[0].reason,
+                "；".join(p.message for p in blocking + [p for p in problems if p.fld]),
                 row.raw,
                 id_number if id_info is not None else None,
                 name or None,
             )
-        return Accepted(row.number, out, row.raw)
+        other = self._other(row.raw) if self.other_columns else None
+        partial = None
+        if problems:
+            partial = []
+            other = other or {}
+            for p in problems:
+                partial.append((self.letter(p.fld), p.fld, p.value or "", p.message))
+                other[self.title(p.fld)] = p.value or ""
+        out["other_info"] = other or None
+        return Accepted(row.number, out, row.raw, partial)
+
+    def _other(self, raw: list[object]) -> dict[str, str] | None:
+        other: dict[str, str] = {}
+        for index, key in self.other_columns:
+            value = raw[index] if index < len(raw) else None
+            if value is None or (type(value) is str and not value.strip()):
+                continue
+            text = _clean_free_text(value).replace("\x00", "")
+            if text:
+                other[key] = text[:MAX_OTHER_LENGTH]
+        return other or None
+
+    def letter(self, fld: str) -> str:
+        index = self.columns.get(fld)
+        return "" if index is None else get_column_letter(index + 1)
+
+    def title(self, fld: str) -> str:
+        """The column's heading as the sheet wrote it (the template's when it has none)."""
+        index = self.columns.get(fld)
+        title = (
+            clean_text(self.header[index]) if index is not None and index < len(self.header) else ""
+        )
+        return re.sub(r"\s+", "", title) or FIELD_LABELS[fld]
 
     # -- pieces ------------------------------------------------------------------
 
@@ -728,18 +802,41 @@ class RowNormaliser:
                 )
 
     def _unknown(self, fld: str, value: object) -> _Problem:
+        text = clean_text(cell_text(value))
         return _Problem(
             "unknown_code",
-            _("%(col)s的值“%(v)s”无法识别，请填写：%(hint)s")
-            % {"col": self.col[fld], "v": clean_text(cell_text(value)), "hint": _CODE_HINTS[fld]},
+            _("%(col)s的值“%(v)s”无法识别，已原样保存，该项暂空，请核实（可填写：%(hint)s）")
+            % {"col": self.col[fld], "v": text, "hint": _CODE_HINTS[fld]},
+            fld,
+            text,
         )
 
-    def _too_long(self, fld: str, text: str, limit: int | None = None) -> _Problem:
+    def _unnamed_party(self, value: object) -> _Problem:
+        text = clean_text(cell_text(value))
+        return _Problem(
+            "unknown_code",
+            _("%(col)s的值“%(v)s”没有写明哪个民主党派，已按“民主党派”登记，请核实具体党派")
+            % {"col": self.col["political_status"], "v": text},
+            "political_status",
+            text,
+        )
+
+    def _too_long(
+        self, fld: str, text: str, limit: int | None = None, *, keeps_person: bool = True
+    ) -> _Problem:
         limit = limit or MAX_LENGTHS[fld]
+        if not keeps_person:
+            return _Problem(
+                "too_long",
+                _("%(col)s超过%(limit)s个字（当前%(n)s个字），请精简后重新上传")
+                % {"col": self.col[fld], "limit": limit, "n": len(text)},
+            )
         return _Problem(
             "too_long",
-            _("%(col)s超过%(limit)s个字（当前%(n)s个字），请精简后重新上传")
+            _("%(col)s超过%(limit)s个字（当前%(n)s个字），已原样保存为其他信息，该项暂空，请精简")
             % {"col": self.col[fld], "limit": limit, "n": len(text)},
+            fld,
+            text,
         )
 
 

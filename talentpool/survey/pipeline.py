@@ -37,6 +37,7 @@ import logging
 import math
 import pickle
 import queue
+import re
 import tempfile
 import threading
 import time
@@ -63,7 +64,7 @@ from talentpool.survey.normalize import (
     json_values,
 )
 from talentpool.survey.pinyin import name_pinyin
-from talentpool.survey.reader import FileRejected, SurveySheet, read_survey
+from talentpool.survey.reader import OTHER, SKIP, FileRejected, SurveySheet, read_survey
 
 logger = logging.getLogger(__name__)
 
@@ -71,6 +72,8 @@ CHUNK_ROWS = 5000
 DEFAULT_MAX_BYTES = 50 * 1024 * 1024
 # Rows kept in the batch report of what was ignored (blank rows can run to thousands).
 REPORT_IGNORED_LIMIT = 500
+# Values kept as written that the batch's report lists (部分字段待核实).
+REPORT_PARTIAL_LIMIT = 5000
 
 
 def max_upload_bytes() -> int:
@@ -156,6 +159,7 @@ _EXISTING = (
     "name_pinyin",
     "village_id",
     "village_text",
+    "other_info",
 )
 _EXISTING_SQL = (
     f"SELECT id_number, {', '.join(_EXISTING)} FROM talentpool_person "  # noqa: S608 - fixed names
@@ -195,6 +199,7 @@ STAGED = (
     "return_intention",
     "village_post_intention",
     "remark",
+    "other_info",
 )
 # The value columns of a rejected row: nothing to write.
 _NO_VALUES = tuple(
@@ -213,7 +218,7 @@ WITH ins AS (
         id, name, name_initials, name_pinyin, gender, ethnicity, birth_date, id_number, phone,
         township_id, village_id, village_text, residence, work_place, industry_unit, education,
         school_major, political_status, party_join_date, is_veteran, skills, return_intention,
-        village_post_intention, remark, created_at, updated_at, version
+        village_post_intention, remark, other_info, created_at, updated_at, version
     )
     SELECT
         s.person_id, s.name, s.name_initials, s.name_pinyin, s.gender,
@@ -222,7 +227,8 @@ WITH ins AS (
         COALESCE(s.work_place, ''), COALESCE(s.industry_unit, ''), COALESCE(s.education, ''),
         COALESCE(s.school_major, ''), COALESCE(s.political_status, ''), NULL,
         COALESCE(s.is_veteran, false), COALESCE(s.skills, ''), COALESCE(s.return_intention, ''),
-        COALESCE(s.village_post_intention, ''), COALESCE(s.remark, ''), %(now)s, %(now)s, 1
+        COALESCE(s.village_post_intention, ''), COALESCE(s.remark, ''),
+        COALESCE(s.other_info, '{}'::jsonb), %(now)s, %(now)s, 1
     FROM talentpool_importrow s
     WHERE s.batch_id = %(batch)s AND s.action = 'new'
         AND s.row_number BETWEEN %(lo)s AND %(hi)s
@@ -260,6 +266,7 @@ WITH upd AS (
         return_intention = COALESCE(s.return_intention, p.return_intention),
         village_post_intention = COALESCE(s.village_post_intention, p.village_post_intention),
         remark = COALESCE(s.remark, p.remark),
+        other_info = COALESCE(s.other_info, p.other_info),
         updated_at = %(now)s,
         version = p.version + 1
     FROM talentpool_importrow s
@@ -284,6 +291,9 @@ class Listener:
 
     def accepted(self, row: int, values: dict[str, object]) -> None:
         pass
+
+    def partial(self, row: int, items: list[tuple[str, str, str, str]]) -> None:
+        """An accepted row with values kept as written: (column, field, value, message)."""
 
     def finished(self, rejected: list[tuple[int, str, str]], withdrawn: set[int]) -> None:
         """`rejected`: every rejected row (row, reason, message); `withdrawn`: rows reported
@@ -329,6 +339,9 @@ class _Stager:
         self.skipped: Counter = Counter()
         self.reasons: Counter = Counter()
         self.blank_ethnicity = 0
+        # Rows kept with values to check (部分字段待核实): (row, column, field, value, message).
+        self.partial: list[tuple[int, str, str, str, str]] = []
+        self.partial_rows = 0
         self.now = timezone.now()
         self.sequence: str | None = None
 
@@ -419,8 +432,14 @@ class _Stager:
             elif kind == RowAction.UPDATE:
                 staged.append(self._update_row(item, *extra))
             self.counts[kind] += 1
+            if item.partial:
+                self.partial_rows += 1
+                if len(self.partial) < REPORT_PARTIAL_LIMIT:
+                    self.partial.extend((item.row, *p) for p in item.partial)
             if listener is not None:
                 listener.accepted(item.row, json_values(item.values, self.village_names))
+                if item.partial:
+                    listener.partial(item.row, item.partial)
         return _Staged(staged, items[0].row if items else 0, items[-1].row if items else 0)
 
     def store(self, staged: _Staged) -> None:
@@ -455,6 +474,17 @@ class _Stager:
                 new, old = values[fld], person[_AT[fld]]
                 if new != old:
                     changes[fld] = [old, new]
+        other = values.get("other_info")
+        if other:
+            old = person[_AT["other_info"]] or {}
+            merged = old | other
+            if merged != old:
+                # The stored information with this file's values over it: a column the file
+                # does not carry keeps what an earlier survey gave.
+                changes["other_info"] = [old, merged]
+                values["other_info"] = merged
+            else:
+                values["other_info"] = None
         if "name" in changes:
             initials, full = name_pinyin(values["name"])
             values["name_initials"], values["name_pinyin"] = initials, full
@@ -493,6 +523,7 @@ class _Stager:
             values["return_intention"],
             values["village_post_intention"],
             values["remark"],
+            _json(other) if (other := values.get("other_info")) else None,
         )
 
     def _new_row(self, item: Accepted, person_id: int) -> tuple:
@@ -716,10 +747,16 @@ _RESTORE_COLUMNS = {
     "return_intention": "text",
     "village_post_intention": "text",
     "remark": "text",
+    "other_info": "jsonb",
 }
 _RESTORE_SET = ",\n        ".join(
     f"{column} = CASE WHEN s.changes ? '{column}' "
-    f"THEN (s.changes -> '{column}' ->> 0)::{kind} ELSE p.{column} END"
+    + (
+        f"THEN (s.changes -> '{column}' -> 0) "
+        if kind == "jsonb"
+        else f"THEN (s.changes -> '{column}' ->> 0)::{kind} "
+    )
+    + f"ELSE p.{column} END"
     for column, kind in _RESTORE_COLUMNS.items()
 )
 
@@ -1016,6 +1053,7 @@ def analyse(
     listener: Listener | None = None,
     county_level: bool = True,
     today: datetime.date | None = None,
+    answers: dict[str, str] | None = None,
 ) -> ImportBatch:
     """Check the file at `path` for `batch` (ANALYSING) and stage the outcome: the preview.
     With `apply`, also write each chunk as soon as it is staged (the command line's one pass);
@@ -1023,9 +1061,15 @@ def analyse(
 
     A file that cannot be read at all leaves the batch FILE_REJECTED with the reason; a cancel
     leaves it DISCARDED; any other failure leaves nothing staged and is re-raised.
+    `answers`: what the user chose for columns no field took (Column.key -> a field, SKIP or
+    OTHER); by default the batch's own answers and those remembered for its township's layout.
     """
+    if answers is None:
+        answers = batch.column_answers()
     try:
-        sheet = read_survey(path, filename=batch.original_name, max_bytes=max_upload_bytes())
+        sheet = read_survey(
+            path, filename=batch.original_name, max_bytes=max_upload_bytes(), answers=answers
+        )
     except FileRejected as exc:
         _set_file_rejected(batch, exc, persist=not dry_run)
         return batch
@@ -1037,6 +1081,7 @@ def analyse(
         villages=villages,
         township_name=township.name,
         today=today or timezone.localdate(),
+        other_columns=[(c.index, c.heading or f"第{c.letter}列") for c in sheet.other_columns],
     )
     stager = _Stager(
         batch,
@@ -1195,12 +1240,29 @@ def _report(
             )
             % {"n": sum(unmatched.values())}
         )
+    warnings += column_warnings(sheet)
+    if stager.partial_rows:
+        warnings.append(
+            _(
+                "%(n)s行有个别项无法识别或无法按原样登记，人员已保留，这些值已原样保存为其他信息，"
+                "请在“部分字段待核实”中核对。"
+            )
+            % {"n": stager.partial_rows}
+        )
     ignored = sheet.ignored
     return {
         "sheet": sheet.sheet_name,
         "header_row": sheet.header_row,
         "header": _report_header(sheet),
         "extra_columns": [[get_column_letter(c + 1), text] for c, text in sheet.extra_columns],
+        "columns": [
+            c.as_json() | {"answer": c.answer, "samples": _masked(c.samples), "key": c.key}
+            for c in sheet.column_list
+            if c.heading or c.filled
+        ],
+        "layout": sheet.layout,
+        "partial": [list(p) for p in stager.partial],
+        "partial_rows": stager.partial_rows,
         "warnings": warnings,
         "ignored": [[n, kind] for n, kind in ignored[:REPORT_IGNORED_LIMIT]],
         "ignored_kinds": dict(Counter(kind for _n, kind in ignored)),
@@ -1208,6 +1270,39 @@ def _report(
         "reasons": dict(stager.reasons),
         "duplicate_ids": len(conflicts),
     }
+
+
+_LONG_NUMBER = re.compile(r"[0-9]{7,}[0-9Xx]?")
+
+
+def _masked(samples: list[str]) -> list[str]:
+    """Sample values as the preview may show them: a number that could be a phone or an ID
+    number keeps only its first three and last four digits."""
+    return [
+        _LONG_NUMBER.sub(lambda m: m[0][:3] + "*" * (len(m[0]) - 7) + m[0][-4:], text)
+        for text in samples
+    ]
+
+
+def column_warnings(sheet: SurveySheet) -> list[str]:
+    """One warning for each filled column that no field takes (a column taken twice already has
+    the reader's own warning)."""
+    out = []
+    for c in sheet.column_list:
+        if c.field is not None or not c.filled or c.rival is not None:
+            continue
+        what = {"letter": c.letter, "heading": c.heading or _("（无表头）"), "n": c.filled}
+        if c.answer == SKIP:
+            text = _("第%(letter)s列“%(heading)s”有%(n)s行填写了内容，已按选择不导入。")
+        elif c.answer == OTHER:
+            text = _("第%(letter)s列“%(heading)s”有%(n)s行填写了内容，已按选择作为“其他信息”保存。")
+        else:
+            text = _(
+                "第%(letter)s列“%(heading)s”有%(n)s行填写了内容，但没有对应的登记项，"
+                "暂作为“其他信息”保存；请选择它对应的登记项，或标记为不导入。"
+            )
+        out.append(text % what)
+    return out
 
 
 def _report_header(sheet: SurveySheet) -> list[str]:

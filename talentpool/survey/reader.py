@@ -18,7 +18,7 @@ import os
 import re
 import struct
 import zipfile
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from itertools import chain
 from operator import itemgetter
@@ -109,12 +109,8 @@ class SurveySheet:
     # Every column with its heading and field; the counts of values are complete once `rows`
     # has been read to the end.
     column_list: list[Column] = field(default_factory=list)
-
-    @property
-    def layout(self) -> str:
-        """The header layout's fingerprint: the same form next month has the same one."""
-        keys = "|".join(c.key for c in self.column_list if c.heading)
-        return hashlib.sha1(keys.encode(), usedforsecurity=False).hexdigest()
+    # The header layout's fingerprint: the same form next month has the same one.
+    layout: str = ""
 
     @property
     def other_columns(self) -> list[Column]:
@@ -203,6 +199,15 @@ class _Header:
     extra_columns: list[tuple[int, str]]
     warnings: list[str]
     column_list: list[Column] = field(default_factory=list)
+    layout: str = ""
+
+
+Answers = dict[str, str] | Callable[[str], dict[str, str]] | None
+
+
+def _layout(columns: list[Column]) -> str:
+    keys = "|".join(c.key for c in columns if c.heading)
+    return hashlib.sha1(keys.encode(), usedforsecurity=False).hexdigest()
 
 
 Row = tuple[int, list[object]]  # (Excel row number, cells from column A)
@@ -210,7 +215,7 @@ Merge = tuple[tuple[int, int], tuple[int, int]]
 
 
 def _find_header(
-    rows: Iterator[Row], merges: list[Merge] | None, answers: dict[str, str] | None = None
+    rows: Iterator[Row], merges: list[Merge] | None, answers: Answers = None
 ) -> tuple[_Header | None, list[Row]]:
     """Scan the top of a sheet for the people header.
 
@@ -268,7 +273,7 @@ def _build_header(
     above: Row | None,
     top_fields: dict[int, str],
     merges: list[Merge] | None,
-    answers: dict[str, str] | None,
+    answers: Answers,
 ) -> _Header | None:
     top_number, top_cells = top_row
     top = [_cell_text(v) for v in top_cells]
@@ -300,9 +305,12 @@ def _build_header(
         groups = _groups_above(above, top_number - 1, width, merges)
 
     columns_list = [Column(c, display[c]) for c in range(width)]
+    layout = _layout(columns_list)
+    given = (answers(layout) if callable(answers) else answers) or {}
     forced: dict[int, str | None] = {}
     for column in columns_list:
-        answer = (answers or {}).get(column.key)
+        # A two-level heading may be answered by its lower part alone (微信 for 联系方式/微信).
+        answer = given.get(column.key) or given.get(column.key.rsplit("/", 1)[-1])
         if answer is not None:
             column.answer = answer
             forced[column.index] = answer if answer in MATCHER.fields else None
@@ -327,7 +335,7 @@ def _build_header(
                 f"“{display[first]}”是同一项，已使用第{_col_letter(first)}列，"
                 f"第{_col_letter(column.index)}列未导入"
             )
-    return _Header(last_index, header_row, display, columns, extra, warnings, columns_list)
+    return _Header(last_index, header_row, display, columns, extra, warnings, columns_list, layout)
 
 
 def _direct_field(text: str) -> str | None:
@@ -447,7 +455,8 @@ def _people(
     after_footer = False
     listed = header.column_list
     filled = [0] * width
-    wanting = set(range(width))  # columns that still want sample values
+    # Columns no field takes still want sample values (to help the user say what they hold).
+    wanting = {c.index for c in listed if c.field is None}
     try:
         for number, raw in rows:
             if len(raw) < width:
@@ -566,6 +575,7 @@ def _assemble(
         rows=chain((first,), people),
         warnings=warnings + header.warnings,
         column_list=header.column_list,
+        layout=header.layout,
     )
 
 
@@ -587,7 +597,7 @@ def read_survey(
     *,
     filename: str,
     max_bytes: int = 50 * 1024 * 1024,
-    answers: dict[str, str] | None = None,
+    answers: Answers = None,
 ) -> SurveySheet:
     """Open a survey file and locate its people rows.
 
@@ -668,7 +678,7 @@ def _encrypted() -> FileRejected:
 
 
 def _read_stream(
-    fh: BinaryIO, filename: str, path: Path | None = None, answers: dict[str, str] | None = None
+    fh: BinaryIO, filename: str, path: Path | None = None, answers: Answers = None
 ) -> SurveySheet:
     head = fh.read(8)
     fh.seek(0)
@@ -994,7 +1004,7 @@ def _read_workbook(
     fh: BinaryIO,
     warnings: list[str],
     path: Path | None = None,
-    answers: dict[str, str] | None = None,
+    answers: Answers = None,
 ) -> SurveySheet:
     try:
         workbook = _open_workbook(fh, path)
@@ -1059,7 +1069,7 @@ _NOT_DATA_SHEET = ("说明", "填表", "示例", "样表", "样例", "范例", "
 
 
 def _choose_sheet(
-    workbook: CalamineWorkbook, warnings: list[str], answers: dict[str, str] | None = None
+    workbook: CalamineWorkbook, warnings: list[str], answers: Answers = None
 ) -> SurveySheet:
     visible: list[str] = []
     hidden: list[str] = []
@@ -1191,7 +1201,7 @@ def _sheet_rows(sheet: CalamineSheet) -> Iterator[Row]:
 _TEXT_EXTENSIONS = (".csv", ".txt", ".tsv")
 
 
-def _read_text(data: bytes, filename: str, answers: dict[str, str] | None = None) -> SurveySheet:
+def _read_text(data: bytes, filename: str, answers: Answers = None) -> SurveySheet:
     # Excel's "Unicode 文本" export is UTF-16 with a BOM; anything else with NULs is binary.
     utf16 = data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE))
     if not utf16 and b"\0" in data[:65536]:

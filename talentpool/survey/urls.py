@@ -13,6 +13,7 @@ urlpatterns = [
     path("template/", views.template_download, name="template"),
     path("<int:pk>/", views.batch_detail, name="detail"),
     path("<int:pk>/confirm/", views.batch_confirm, name="confirm"),
+    path("<int:pk>/columns/", views.batch_columns, name="columns"),
     path("<int:pk>/cancel/", views.batch_cancel, name="cancel"),
     path("<int:pk>/discard/", views.batch_discard, name="discard"),
     path("<int:pk>/retry/", views.batch_retry, name="retry"),

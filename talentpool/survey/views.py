@@ -32,9 +32,9 @@ from talentpool.models import AccessAction, ExportRequest, ExportStatus, Role, V
 from talentpool.security import log_access
 from talentpool.survey import actions, pipeline
 from talentpool.survey.export import XLSX, error_report, registry_csv
-from talentpool.survey.forms import TemplateForm, UploadForm
+from talentpool.survey.fields import FIELD_LABELS, SKIP
+from talentpool.survey.forms import ColumnAnswersForm, TemplateForm, UploadForm
 from talentpool.survey.models import BatchStatus, ImportBatch, ImportRow, RowAction
-from talentpool.survey.normalize import FIELD_LABELS
 from talentpool.survey.template import blank_template
 from talentpool.survey.uploads import UploadSizeLimit, too_large
 
@@ -187,6 +187,7 @@ def _detail_context(request: HttpRequest, batch: ImportBatch, **extra) -> dict:
         row.diff = diff
     report = batch.report or {}
     writer = user.role in SURVEY_WRITERS
+    asking = writer and batch.status == BatchStatus.PREVIEWED and bool(batch.unanswered_columns)
     context = {
         "batch": batch,
         "report": report,
@@ -195,18 +196,42 @@ def _detail_context(request: HttpRequest, batch: ImportBatch, **extra) -> dict:
         "unmatched": (report.get("unmatched_villages") or [])[:100],
         "unmatched_total": len(report.get("unmatched_villages") or []),
         "can_write": writer,
-        "can_confirm": writer and batch.status == BatchStatus.PREVIEWED and batch.rows_to_write,
+        "can_confirm": writer
+        and batch.status == BatchStatus.PREVIEWED
+        and batch.rows_to_write
+        and not asking,
+        "columns_form": ColumnAnswersForm(batch=batch) if asking else None,
+        "columns": _columns(report),
+        "partial": (report.get("partial") or [])[:PARTIAL_SHOWN],
         "can_discard": writer and batch.status == BatchStatus.PREVIEWED,
         **_status_context(request, batch),
         "can_rollback": user.is_county and batch.can_rollback(),
         "has_report": writer
         and batch.rows_purged_at is None
-        and (batch.rejected_count or batch.skipped_count),
+        and (batch.rejected_count or batch.skipped_count or report.get("partial")),
         "retention_days": settings.FILE_RETENTION_DAYS,
         "repeat_of": batch.repeat_of,
     }
     context.update(extra)
     return context
+
+
+PARTIAL_SHOWN = 200
+
+
+def _columns(report: dict) -> list[dict]:
+    """The sheet's columns as the preview lists them, with the field's label."""
+    out = []
+    for column in report.get("columns", []):
+        answer = column.get("answer")
+        if column.get("field"):
+            target = FIELD_LABELS.get(column["field"], column["field"])
+        elif answer == SKIP:
+            target = _("不导入")
+        else:
+            target = None
+        out.append(column | {"target": target, "kept_as_other": not target})
+    return out
 
 
 _CHOICE_FIELDS = {
@@ -274,12 +299,38 @@ def _shown(fld: str, value: object) -> str:
 def batch_confirm(request: HttpRequest, pk: int) -> HttpResponse:
     batch = _get_batch_for_user(request, pk)
     problem = actions.confirm_batch(batch, actor=request.user)
-    if problem == "busy":
+    if problem == "unanswered":
+        messages.error(request, _("还有填写了内容的列没有对应的登记项，请先在下方选择如何处理。"))
+    elif problem == "busy":
         messages.error(request, _("本乡镇（街道）另有一批数据正在导入或撤销，请等它完成后再确认。"))
     elif problem == "nothing":
         messages.info(request, _("这批数据没有需要新增或更新的人员，无需导入。"))
     elif problem is None:
         messages.success(request, _("已开始导入，可在本页查看进度。"))
+    return redirect(batch)
+
+
+@role_required(*SURVEY_WRITERS)
+@require_POST
+def batch_columns(request: HttpRequest, pk: int) -> HttpResponse:
+    """The user's answers for the preview's columns that no field takes."""
+    batch = _get_batch_for_user(request, pk)
+    if batch.status != BatchStatus.PREVIEWED:
+        messages.info(request, _("这批数据已不在待确认状态，无需再选择。"))
+        return redirect(batch)
+    form = ColumnAnswersForm(request.POST, batch=batch)
+    if not form.is_valid():
+        context = _detail_context(request, batch)
+        context["columns_form"] = form
+        return render(request, "survey/detail.html", context, status=400)
+    if actions.answer_columns(batch, form.answers(), actor=request.user):
+        messages.success(
+            request,
+            _(
+                "已记下各列的处理方式，正在按此重新检查文件。"
+                "本乡镇（街道）以后上传同样格式的表格时不再询问。"
+            ),
+        )
     return redirect(batch)
 
 

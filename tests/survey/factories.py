@@ -11,29 +11,11 @@ from openpyxl import Workbook
 from talentpool.identity import make_id_number
 from talentpool.survey import actions
 from talentpool.survey.models import ImportBatch
-from talentpool.survey.reader import FIELDS
+from talentpool.survey.fields import FIELD_LABELS, FIELDS
 
-# The template's header (the columns `import_survey --json` prints, after 序号).
-HEADER = [
-    "序号",
-    "姓名",
-    "性别",
-    "民族",
-    "出生年月",
-    "身份证号码",
-    "联系电话",
-    "户籍所在村（社区）",
-    "政治面貌",
-    "文化程度",
-    "毕业院校及专业",
-    "务工地点",
-    "从事行业及单位",
-    "特长",
-    "是否退役军人",
-    "返乡意愿",
-    "到村任职意愿",
-    "备注",
-]
+# The template's header (the columns `import_survey --json` prints, after 序号): the one field
+# table's labels.
+HEADER = [FIELD_LABELS[fld] for fld in FIELDS]
 KEYS = list(FIELDS)
 
 _serial = iter(range(1, 10_000_000))

@@ -32,7 +32,14 @@ def test_township_officer_uploads_previews_confirms_watches_progress_and_gets_th
 ):
     path = tmp_path / "忠州街道登记表.xlsx"
     path.write_bytes(
-        survey_xlsx([person(name="陈新"), person(name="刘错", phone="12345"), person(name="杨好")])
+        survey_xlsx(
+            [
+                person(name="陈新"),
+                person(name="刘错", phone="12345"),
+                person(name="杨好"),
+                person(name="王缺", id_number=None),
+            ]
+        )
     )
     log_in(page, township_officer_a.username)
     page.goto("/registry/import/")
@@ -44,30 +51,36 @@ def test_township_officer_uploads_previews_confirms_watches_progress_and_gets_th
     batch = ImportBatch.objects.get()
     tasks.analyse_batch.call(batch.pk)  # the worker picks the job up
     # The page polls, sees the check is over and shows the preview.
-    expect(page.get_by_role("button", name="确认导入（2 人）")).to_be_visible()
-    expect(page.locator("[data-count=new]")).to_have_text("2")
+    expect(page.get_by_role("button", name="确认导入（3 人）")).to_be_visible()
+    expect(page.locator("[data-count=new]")).to_have_text("3")
     expect(page.locator("[data-count=rejected]")).to_have_text("1")
-    expect(page.get_by_text("无法识别的电话号码“12345”")).to_be_visible()
+    # A phone that cannot be read keeps the person; the value waits to be checked.
+    expect(page.locator("#partial").get_by_text("无法识别的电话号码“12345”")).to_be_visible()
+    expect(page.locator("#rejected").get_by_text("身份证号为空")).to_be_visible()
     assert not Person.objects.filter(name="陈新").exists()
 
-    page.get_by_role("button", name="确认导入（2 人）").click()
+    page.get_by_role("button", name="确认导入（3 人）").click()
     expect(page.get_by_text("已确认，等待后台开始导入")).to_be_visible()
     # Half-way through, as the job reports it.
     ImportBatch.objects.filter(pk=batch.pk).update(
         status=BatchStatus.RUNNING, rows_done=1, rate=1.0
     )
-    expect(page.get_by_text(re.compile(r"已处理 1 / 2 行"))).to_be_visible()
-    expect(page.locator("progress")).to_have_attribute("value", "50")
+    expect(page.get_by_text(re.compile(r"已处理 1 / 3 行"))).to_be_visible()
+    expect(page.locator("progress")).to_have_attribute("value", "33")
     ImportBatch.objects.filter(pk=batch.pk).update(status=BatchStatus.QUEUED)
     tasks.write_batch.call(batch.pk)
     expect(page.get_by_text(re.compile("导入人才信息库"))).to_be_visible()
     assert Person.objects.filter(name__in=["陈新", "杨好"], township=township_a).count() == 2
+    kept = Person.objects.get(name="刘错")
+    assert kept.phone == "" and kept.other_info == {"联系电话": "12345"}
 
     with page.expect_download() as download_info:
         page.get_by_role("link", name="下载错误报告").click()
     download = download_info.value
     assert download.suggested_filename == "错误报告-忠州街道登记表.xlsx"
-    report = load_workbook(io.BytesIO(Path(download.path()).read_bytes())).active
-    rows = list(report.iter_rows(values_only=True))
-    assert rows[2][1] == "刘错"
-    assert "12345" in rows[2][-1]
+    workbook = load_workbook(io.BytesIO(Path(download.path()).read_bytes()))
+    rows = list(workbook["未导入的行"].iter_rows(values_only=True))
+    assert rows[2][1] == "王缺"
+    assert "身份证号为空" in rows[2][-1]
+    partial = list(workbook["部分字段待核实"].iter_rows(values_only=True))
+    assert partial[2][:4] == (4, "G", "联系电话", "12345")

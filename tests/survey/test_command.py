@@ -53,7 +53,15 @@ def test_json_prints_accepted_rejected_ignored_and_warnings_by_excel_row(
         ]
     )
     result = json.loads(run(path, township_a, "--json", "--dry-run"))
-    assert set(result) == {"file_error", "accepted", "rejected", "ignored", "warnings"}
+    assert set(result) == {
+        "file_error",
+        "accepted",
+        "rejected",
+        "ignored",
+        "warnings",
+        "columns",
+        "partial",
+    }
     assert result["file_error"] is None
     first = result["accepted"][0]
     assert first == {

@@ -336,15 +336,27 @@ def test_intention_keeps_interested_apart_from_willing():
         ("gender", "不男不女", "性别"),
     ],
 )
-def test_an_unknown_coded_value_refuses_the_row_naming_column_and_value(field, cell, column):
+def test_an_unknown_coded_value_keeps_the_person_naming_column_and_value(field, cell, column):
     result = normalise(**{field: cell})
+    assert isinstance(result, Accepted), result
     if column is None:
-        assert isinstance(result, Accepted)
+        assert not result.partial
         return
-    assert isinstance(result, Rejected)
-    assert result.reason == "unknown_code"
-    assert column in result.message and cell in result.message
-    assert "第A列" in result.message  # the cell given first is column A
+    ((letter, fld, value, message),) = result.partial
+    assert (letter, fld, value) == ("A", field, cell)  # the cell given first is column A
+    assert column in message and cell in message and "第A列" in message
+    # The code stays empty (gender comes from the ID number); the text is kept as written.
+    assert result.values[field] == ("1" if field == "gender" else None)
+    assert result.values["other_info"] == {column: cell}
+
+
+def test_democratic_party_without_a_party_is_the_category_and_asks_to_check():
+    result = normalise(political_status="民主党派")
+    assert isinstance(result, Accepted)
+    assert result.values["political_status"] == "dp"
+    ((letter, fld, value, message),) = result.partial
+    assert (letter, fld, value) == ("A", "political_status", "民主党派")
+    assert "具体党派" in message
 
 
 def test_a_blank_coded_cell_is_no_value_not_a_default():
@@ -377,10 +389,13 @@ def test_landlines_keep_their_area_code():
     assert accepted(phone="023-54321234")["phone"] == "023-54321234"
 
 
-def test_an_unreadable_phone_is_refused():
-    row = refused(phone="12345")
-    assert row.reason == "invalid_phone"
-    assert "联系电话" in row.message
+def test_an_unreadable_phone_keeps_the_person_and_the_text():
+    result = normalise(phone="12345")
+    assert isinstance(result, Accepted)
+    assert result.values["phone"] is None
+    ((_letter, fld, value, message),) = result.partial
+    assert (fld, value) == ("phone", "12345") and "联系电话" in message
+    assert result.values["other_info"] == {"联系电话": "12345"}
 
 
 # ---------------------------------------------------------------------------
@@ -415,14 +430,38 @@ def test_numbers_and_dates_in_free_text_are_written_as_shown():
     assert values["work_place"] == "2024-05-01"
 
 
-def test_text_longer_than_the_registry_holds_is_refused_not_cut():
-    row = refused(skills="电" * 501)
-    assert row.reason == "too_long"
-    assert "500" in row.message
+def test_text_longer_than_the_registry_holds_is_kept_whole_as_other_information_not_cut():
+    result = normalise(skills="电" * 501)
+    assert isinstance(result, Accepted)
+    assert result.values["skills"] is None
+    assert result.values["other_info"] == {"特长": "电" * 501}
+    ((_letter, fld, _value, message),) = result.partial
+    assert fld == "skills" and "500" in message
 
 
-def test_a_nul_character_refuses_the_row():
-    assert refused(remark="a\x00b").reason == "invalid_characters"
+def test_a_name_longer_than_the_registry_holds_refuses_the_row():
+    assert refused(name="张" * 51).reason == "too_long"
+
+
+def test_a_nul_character_is_removed_and_the_row_marked_for_checking():
+    result = normalise(remark="a\x00b")
+    assert isinstance(result, Accepted)
+    assert result.values["remark"] == "ab"
+    assert result.partial[0][1] == "remark"
+
+
+def test_columns_no_field_takes_are_kept_as_other_information():
+    normaliser = RowNormaliser(
+        columns={"name": 0, "id_number": 1},
+        header=["姓名", "身份证号", "微信号", "身高"],
+        today=TODAY,
+        other_columns=[(2, "微信号"), (3, "身高")],
+    )
+    result = normaliser(
+        SurveyRow(5, {"name": "张维", "id_number": ID}, ["张维", ID, " wx1 ", None])
+    )
+    assert isinstance(result, Accepted)
+    assert result.values["other_info"] == {"微信号": "wx1"}
 
 
 def test_every_problem_of_a_row_is_listed():

@@ -148,7 +148,9 @@ def test_education_codes_follow_gb_t_4658() -> None:
 
 
 def test_political_status_codes_follow_gb_t_4762() -> None:
-    assert PoliticalStatus.values == [f"{i:02d}" for i in range(1, 14)]
+    # The GB/T 4762 codes, then the category a form may name without naming the party.
+    assert PoliticalStatus.values == [*(f"{i:02d}" for i in range(1, 14)), "dp"]
+    assert rendered(PoliticalStatus("dp").label) == "民主党派"
     assert rendered(PoliticalStatus("12").label) == "无党派人士"
     assert rendered(PoliticalStatus("13").label) == "群众"
 
