@@ -70,31 +70,32 @@ def upload_survey(
     return batch
 
 
-@transaction.atomic
 def answer_columns(batch: ImportBatch, answers: dict[str, str], *, actor: User) -> bool:
     """Record what the user chose for the preview's columns (a field, SKIP or OTHER), remember it
     for the township's header layout, and check the file again with it. Only a preview."""
-    locked = ImportBatch.objects.select_for_update().filter(pk=batch.pk).first()
-    if locked is None or locked.status != BatchStatus.PREVIEWED or not answers:
-        return False
-    layout = (locked.report or {}).get("layout")
-    if layout:
-        remembered, _created = SurveyLayout.objects.select_for_update().get_or_create(
-            township_id=locked.township_id, layout=layout
+    with transaction.atomic():
+        locked = ImportBatch.objects.select_for_update().filter(pk=batch.pk).first()
+        if locked is None or locked.status != BatchStatus.PREVIEWED or not answers:
+            return False
+        layout = (locked.report or {}).get("layout")
+        if layout:
+            remembered, _created = SurveyLayout.objects.select_for_update().get_or_create(
+                township_id=locked.township_id, layout=layout
+            )
+            remembered.answers = {**remembered.answers, **answers}
+            remembered.updated_by = actor
+            remembered.save()
+        ImportRow.objects.filter(batch=locked).delete()
+        ImportBatch.objects.filter(pk=locked.pk).update(
+            answers={**locked.answers, **answers},
+            status=BatchStatus.ANALYSING,
+            rows_done=0,
+            progress_at=timezone.now(),
         )
-        remembered.answers = {**remembered.answers, **answers}
-        remembered.updated_by = actor
-        remembered.save()
-    ImportRow.objects.filter(batch=locked).delete()
-    ImportBatch.objects.filter(pk=locked.pk).update(
-        answers={**locked.answers, **answers},
-        status=BatchStatus.ANALYSING,
-        rows_done=0,
-        progress_at=timezone.now(),
-    )
+    # As after an upload: enqueued once the batch is committed.
     from talentpool.survey.tasks import analyse_batch
 
-    transaction.on_commit(lambda: analyse_batch.enqueue(locked.pk))
+    analyse_batch.enqueue(batch.pk)
     batch.refresh_from_db()
     return True
 

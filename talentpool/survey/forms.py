@@ -93,7 +93,7 @@ class ColumnAnswersForm(forms.Form):
     def clean(self) -> dict:
         data = super().clean()
         chosen: dict[str, str] = {}
-        for name, value in data.items():
+        for name, value in list(data.items()):
             if value in (OTHER, SKIP) or not value:
                 continue
             if value in chosen:

@@ -477,6 +477,8 @@ class _Stager:
         other = values.get("other_info")
         if other:
             old = person[_AT["other_info"]] or {}
+            if isinstance(old, str):  # Django has psycopg hand jsonb over as text
+                old = json.loads(old)
             merged = old | other
             if merged != old:
                 # The stored information with this file's values over it: a column the file

@@ -15,6 +15,7 @@ ACCESS = {
 }
 NOT_GET = {
     "survey:confirm": "POST only; tests/survey/test_views.py",
+    "survey:columns": "POST only; tests/survey/test_columns.py",
     "survey:cancel": "POST only; tests/survey/test_views.py",
     "survey:discard": "POST only; tests/survey/test_views.py",
     "survey:retry": "POST only; tests/survey/test_views.py",

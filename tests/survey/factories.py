@@ -10,8 +10,8 @@ from openpyxl import Workbook
 
 from talentpool.identity import make_id_number
 from talentpool.survey import actions
-from talentpool.survey.models import ImportBatch
 from talentpool.survey.fields import FIELD_LABELS, FIELDS
+from talentpool.survey.models import ImportBatch
 
 # The template's header (the columns `import_survey --json` prints, after 序号): the one field
 # table's labels.

@@ -16,7 +16,9 @@ from .factories import HEADER, KEYS, person, survey_xlsx
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 # The township's own form: 务工地点 written as 打工城市, which no field is known by.
-OWN_HEADER = [("打工城市" if key == "work_place" else text) for key, text in zip(KEYS, HEADER)]
+OWN_HEADER = [
+    ("打工城市" if key == "work_place" else text) for key, text in zip(KEYS, HEADER, strict=True)
+]
 
 
 @pytest.fixture
