@@ -1,4 +1,4 @@
-"""Background jobs of the survey import (django-tasks; the worker is `manage.py db_worker`)."""
+"""Background jobs of the survey import (django-tasks; the worker is `manage.py worker`)."""
 
 from __future__ import annotations
 
