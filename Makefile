@@ -21,7 +21,7 @@ run: $(STAMP)
 	@$(BIN)/python manage.py seed_demo --logins
 	@echo "Serving http://$(HOST):$(PORT)/ (Ctrl-C stops the server, the worker and the database)"
 	@trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT INT TERM; \
-	DEBUG=true $(BIN)/python manage.py db_worker --reload & worker=$$!; \
+	DEBUG=true $(BIN)/python manage.py worker --reload & worker=$$!; \
 	DEBUG=true $(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 # The whole suite on the real (embedded) PostgreSQL, after the style checks.

@@ -7,7 +7,7 @@ import os
 import sys
 
 # Long-running commands serve many requests or jobs; each of those sets its own audit context.
-SERVING_COMMANDS = {"runserver", "db_worker"}
+SERVING_COMMANDS = {"runserver", "db_worker", "worker"}
 
 
 def main() -> None:

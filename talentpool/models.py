@@ -675,5 +675,35 @@ class ExportRequest(models.Model):
         return f"{self.title}（{self.get_status_display()}）"
 
 
+# --- The background worker (后台处理程序) -------------------------------------------------------
+
+
+class WorkerHeartbeatQuerySet(models.QuerySet):
+    def alive(self, since) -> WorkerHeartbeatQuerySet:
+        """Workers still running that were heard from at `since` or later."""
+        return self.filter(stopped_at__isnull=True, last_seen_at__gte=since)
+
+
+class WorkerHeartbeat(models.Model):
+    """One background worker process, as it reports itself while it runs (talentpool.jobs), so
+    that pages can tell when nobody is there to run their jobs. Not audited: it changes every
+    few seconds and holds no one's data."""
+
+    worker = models.CharField(_("后台处理进程"), max_length=64, unique=True)  # host:pid
+    started_at = models.DateTimeField(_("启动时间"))
+    last_seen_at = models.DateTimeField(_("最近一次心跳"), db_index=True)
+    stopped_at = models.DateTimeField(_("停止时间"), null=True, blank=True)
+
+    objects = WorkerHeartbeatQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("后台处理进程")
+        verbose_name_plural = _("后台处理进程")
+        ordering = ["-last_seen_at"]
+
+    def __str__(self) -> str:
+        return self.worker
+
+
 # The survey import keeps its models beside its pipeline; they belong to this app.
 from talentpool.survey.models import *  # noqa: E402, F403

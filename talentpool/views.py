@@ -21,7 +21,7 @@ from django.views.decorators.csrf import requires_csrf_token
 from django.views.decorators.http import require_http_methods, require_POST
 from pghistory.models import MiddlewareEvents
 
-from talentpool import exports, timeline
+from talentpool import exports, jobs, timeline
 from talentpool.access import (
     REGISTRY_READERS,
     REGISTRY_WRITERS,
@@ -75,6 +75,8 @@ def home(request: HttpRequest) -> HttpResponse:
         )
         context["townships"] = townships
         context["total"] = sum(t.people_count for t in townships)
+    if user.role == Role.SYSADMIN:
+        context["workers"] = jobs.worker_status()
     return render(request, "talentpool/home.html", context)
 
 

@@ -1,4 +1,4 @@
-"""Background jobs of the survey import (django-tasks; the worker is `manage.py db_worker`)."""
+"""Background jobs of the survey import (django-tasks; the worker is `manage.py worker`)."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_tasks import task
 
+from talentpool import jobs
 from talentpool.models import AccessAction
 from talentpool.security import log_access
 from talentpool.survey import pipeline
@@ -92,3 +93,11 @@ def rollback_batch(batch_id: int, actor_id: int) -> str:
         status=BatchStatus.DONE, error=message
     )
     return BatchStatus.DONE
+
+
+BATCH_TASKS = (analyse_batch, write_batch, rollback_batch)
+
+
+def waiting_job(batch_id: int):
+    """The batch's job that no worker has picked up yet, if any (each takes the batch first)."""
+    return jobs.waiting_jobs(BATCH_TASKS, batch_id).first()

@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_http_methods, require_POST
 
-from talentpool import codes, exports
+from talentpool import codes, exports, jobs
 from talentpool.access import (
     REGISTRY_READERS,
     REGISTRY_WRITERS,
@@ -35,6 +35,7 @@ from talentpool.survey.export import XLSX, error_report, registry_csv
 from talentpool.survey.fields import FIELD_LABELS, SKIP
 from talentpool.survey.forms import ColumnAnswersForm, TemplateForm, UploadForm
 from talentpool.survey.models import BatchStatus, ImportBatch, ImportRow, RowAction
+from talentpool.survey.tasks import waiting_job
 from talentpool.survey.template import blank_template
 from talentpool.survey.uploads import UploadSizeLimit, too_large
 
@@ -163,6 +164,7 @@ def _status_context(request: HttpRequest, batch: ImportBatch) -> dict:
     writer = request.user.role in SURVEY_WRITERS
     return {
         "batch": batch,
+        "job_wait": jobs.wait_state(waiting_job(batch.pk)) if batch.is_working else "",
         "can_cancel": writer
         and batch.status in (BatchStatus.ANALYSING, BatchStatus.QUEUED, BatchStatus.RUNNING),
         "can_retry": writer and batch.can_retry,
