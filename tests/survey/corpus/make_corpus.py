@@ -456,9 +456,26 @@ class Spec:
     data_sheet: str = "登记表"
     file_error: str | None = None
     raw_rows: list[list[object]] | None = None  # a refused file's cells, as is
+    encoding: str = "utf-8"  # of a csv file
 
 
 TITLE = "忠县忠州街道在外人员信息登记表"
+INSTRUCTIONS = [
+    "本表由村（社区）填写，镇党建办汇总；",
+    "姓名与身份证一致，不得使用简称；",
+    "身份证号码填写18位，末位X大写；",
+    "出生年月按“1990年5月”格式填写；",
+    "联系电话填写本人常用手机号；",
+    "所在村填写户籍所在村（社区）；",
+    "政治面貌填写中共党员、中共预备党员、共青团员、群众等；",
+    "学历填写最高学历；",
+    "外出务工地点填写到县（市、区）；",
+    "从事行业/工作单位填写行业及单位名称；",
+    "特长填写技能、证书等；",
+    "村任职意愿填写愿意、有意向、考虑中、不愿意；",
+    "家庭住址填写到组；",
+    "请于3月20日前报镇党建办，电子版发邮箱。",
+]
 UNIT_LINE = "填报单位：忠州街道香山村（盖章）\u3000\u3000\u3000\u3000填报日期：2025年3月10日"
 
 SPECS = [
@@ -669,6 +686,7 @@ SPECS = [
         above=[TITLE],
         total=True,
         footer=True,
+        encoding="utf-8-sig",
         style={"birth": "dot", "post": "yes_no", "village": "address"},
     ),
     Spec(
@@ -693,6 +711,7 @@ SPECS = [
         ),
         count=10,
         example=True,
+        encoding="gb18030",
         style={"birth": "cn"},
     ),
     Spec(
@@ -701,6 +720,7 @@ SPECS = [
         TEMPLATE,
         count=10,
         above=[TITLE],
+        encoding="gb18030",
         style={"birth": "dot"},
         specials={2: "democratic_party", 4: "函授本科", 6: "invalid_id", 8: "missing_name"},
     ),
@@ -813,6 +833,27 @@ SPECS = [
             ["请于3月20日前将在外人员信息登记表报镇党建办。"],
             ["忠州街道党建办"],
         ],
+    ),
+    Spec(
+        "29_header_row_18.xlsx",
+        "header in row 18, under a title, a unit line and fourteen numbered instructions written "
+        "on the form itself",
+        WPS_FORM,
+        count=8,
+        above=[TITLE, UNIT_LINE, "填表说明："]
+        + [f"{n}、{text}" for n, text in enumerate(INSTRUCTIONS, 1)],
+        style={"birth": "cn", "phone": "int"},
+    ),
+    Spec(
+        "30_instructions_sheet_with_headings.xlsx",
+        "a visible 填表说明 sheet first whose explanations are laid out under the column headings "
+        "(姓名, 身份证号码, ... in one row); the people are on the second sheet",
+        WPS_FORM,
+        count=8,
+        above=[TITLE],
+        sheets=("notes_wide", "data", "dict"),
+        data_sheet="人员信息",
+        style={"birth": "dot"},
     ),
 ]
 
@@ -955,6 +996,14 @@ def write_workbook(path: Path, spec: Spec, sheet: Sheet | None) -> None:
             ws.append(["姓名", "与身份证一致"])
             ws.append(["身份证号码", "18位，末位X大写"])
             ws.append(["出生年月", "按1990.05填写"])
+        elif kind == "notes_wide":
+            ws.title = "填表说明"
+            ws.append(["填表说明"])
+            ws.append([c.heading for c in spec.layout])
+            ws.append(
+                ["填写序号", "与身份证一致", "男/女", "填写全称", "1990年5月"]
+                + ["18位，末位X大写", "手机号", "户籍所在村"]
+            )
         elif kind == "dict":
             ws.title = "字典"
             ws.append(["政治面貌", "中共党员", "中共预备党员", "共青团员", "群众"])
@@ -1044,14 +1093,21 @@ def expected_result(spec: Spec, people: list[Person], sheet: Sheet | None) -> di
     return result
 
 
-def main() -> None:
+def main(names: list[str]) -> None:
+    """Write every file (deleting what no spec names any more), or only the files named."""
+    unknown = set(names) - {spec.name for spec in SPECS}
+    if unknown:
+        sys.exit(f"no such file in SPECS: {', '.join(sorted(unknown))}")
     FILES.mkdir(exist_ok=True)
     EXPECTED.mkdir(exist_ok=True)
-    for old in [*FILES.iterdir(), *EXPECTED.iterdir()]:
-        old.unlink()
+    if not names:
+        for old in [*FILES.iterdir(), *EXPECTED.iterdir()]:
+            old.unlink()
     with tempfile.TemporaryDirectory() as work_dir:
         work = Path(work_dir)
         for number, spec in enumerate(SPECS, 1):
+            if names and spec.name not in names:
+                continue
             target = FILES / spec.name
             suffix = target.suffix.lstrip(".")
             people = build_people(number, spec) if spec.raw_rows is None else []
@@ -1060,10 +1116,7 @@ def main() -> None:
                 sheet = lay_out(spec, people, text=suffix == "csv")
             if suffix == "csv":
                 rows = sheet.rows if sheet else spec.raw_rows
-                encoding = {"16": "utf-8", "17": "utf-8-sig"}.get(spec.name[:2], "gb18030")
-                if spec.file_error:
-                    encoding = "utf-8"
-                write_csv(target, rows, encoding)
+                write_csv(target, rows, spec.encoding)
             elif suffix == "xlsx":
                 write_workbook(target, spec, sheet)
             else:
@@ -1081,4 +1134,4 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    main()
+    main(sys.argv[1:])
