@@ -140,6 +140,14 @@ def cell_text(value: object) -> str:
 _EDGE_CHARS = frozenset(ZERO_WIDTH)
 
 
+# What a clerk writes for "nothing to say here" in a column of choices: no value, not an answer.
+PLACEHOLDERS = frozenset({"/", "\\", "-", "--", "—", "——", "－", "_", "无填写", "暂无信息"})
+
+
+def _placeholder(value: object) -> bool:
+    return type(value) is str and to_halfwidth(value).strip() in PLACEHOLDERS
+
+
 def _blank(value: object) -> bool:
     """None, or text of nothing but whitespace of any kind."""
     if value is None:
@@ -530,7 +538,7 @@ class RowNormaliser:
 
         # 联系电话: a phone typed as a number arrives as int or float, never as '...0'.
         phone = values_in.get("phone")
-        if _blank(phone):
+        if _blank(phone) or _placeholder(phone):
             out["phone"] = None
         elif isinstance(phone, str) and len(phone) == 11 and _MOBILE.fullmatch(phone):
             out["phone"] = phone
@@ -558,7 +566,7 @@ class RowNormaliser:
                 continue
             answer = parse.cache.get(value) if type(value) is str else None
             if answer is None:
-                if _blank(value):
+                if _blank(value) or _placeholder(value):
                     out[fld] = None
                     continue
                 answer = parse(value)
@@ -571,7 +579,7 @@ class RowNormaliser:
         veteran = values_in.get("is_veteran")
         if isinstance(veteran, bool):
             out["is_veteran"] = veteran
-        elif _blank(veteran):
+        elif _blank(veteran) or _placeholder(veteran):
             out["is_veteran"] = None
         else:
             mark, ok = self.veteran(veteran)

@@ -235,6 +235,7 @@ def _find_header(
     non_blank = 0
     i = 0
     previous: Row | None = None
+    previous_index = -1
     while non_blank < HEADER_SCAN_ROWS:
         row = get(i)
         if row is None:
@@ -245,10 +246,19 @@ def _find_header(
             texts = [_cell_text(v) if isinstance(v, str) else "" for v in cells]
             top_fields = MATCHER.assign(texts)
             if _looks_like_header(texts, top_fields):
+                if previous is not None and _groups_over(previous, row, merges):
+                    # The name and ID headings are the lower row of a two-level header whose
+                    # upper row holds group names (基本情况 over 姓名…身份证号) and the
+                    # headings merged down over both rows (序号, 政治面貌).
+                    header = _build_header(
+                        previous_index, previous, row, None, {}, merges, answers, lower=True
+                    )
+                    if header is not None:
+                        return header, buffered
                 header = _build_header(i, row, get(i + 1), previous, top_fields, merges, answers)
                 if header is not None:
                     return header, buffered
-            previous = row
+            previous, previous_index = row, i
         i += 1
     return None, buffered
 
@@ -274,12 +284,18 @@ def _build_header(
     top_fields: dict[int, str],
     merges: list[Merge] | None,
     answers: Answers,
+    *,
+    lower: bool = False,
 ) -> _Header | None:
+    """The header whose (upper) row is `top_row`; `lower`: `next_row` is its lower row."""
     top_number, top_cells = top_row
     top = [_cell_text(v) for v in top_cells]
     sub: list[str] = []
     last_index, header_row = index, top_number
-    if next_row is not None:
+    if lower and next_row is not None:
+        sub = [_cell_text(v) for v in next_row[1]]
+        last_index, header_row = index + 1, next_row[0]
+    elif next_row is not None:
         kind = _second_header_row_kind(top_number - 1, top_fields, next_row[1], merges)
         if kind == "sub":
             sub = [_cell_text(v) for v in next_row[1]]
@@ -342,6 +358,24 @@ def _direct_field(text: str) -> str | None:
     """The field a heading names by its own words (not through its group)."""
     scores = {f: s for f, s in MATCHER.scores(text).items() if s >= CONTAINED}
     return max(scores, key=scores.__getitem__) if scores else None
+
+
+def _groups_over(above: Row, row: Row, merges: list[Merge] | None) -> bool:
+    """Whether the row just above a header row is the upper row of the same header: text cells
+    only, at least two different ones (a title is one), and either merged down into the header
+    row or standing over a blank heading (the merge lost)."""
+    if above[0] != row[0] - 1:
+        return False
+    texts = [_cell_text(v) if isinstance(v, str) else "" for v in above[1]]
+    if any(not _is_blank(v) and not isinstance(v, str) for v in above[1]):
+        return False
+    if len({t for t in texts if t}) < 2:
+        return False
+    r0 = above[0] - 1
+    if any(m[0][0] == r0 and m[1][0] >= r0 + 1 for m in merges or ()):
+        return True
+    below = row[1]
+    return any(t and (c >= len(below) or _is_blank(below[c])) for c, t in enumerate(texts))
 
 
 def _groups_above(

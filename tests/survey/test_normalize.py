@@ -332,7 +332,7 @@ def test_intention_keeps_interested_apart_from_willing():
         ("education", "博士后", "文化程度"),
         ("ethnicity", "火星族", "民族"),
         ("is_veteran", "也许", "是否退役军人"),
-        ("return_intention", "看情况", "返乡意愿"),
+        ("return_intention", "一般", "返乡意愿"),
         ("gender", "不男不女", "性别"),
     ],
 )
@@ -523,3 +523,18 @@ def test_json_values_use_chinese_labels_and_iso_dates():
     assert out["village"] == "香山社区"
     assert out["is_veteran"] is True
     assert out["phone"] is None
+
+
+@pytest.mark.parametrize("cell", ["/", "-", "—", " ／ "])
+def test_a_placeholder_in_a_column_of_choices_is_no_value(cell):
+    result = normalise(political_status=cell, is_veteran=cell, return_intention=cell)
+    assert isinstance(result, Accepted) and not result.partial
+    assert result.values["political_status"] is None
+    assert result.values["is_veteran"] is None
+
+
+def test_an_address_that_names_one_village_finds_it():
+    assert accepted(village="忠县忠州街道石宝村3组")["village_id"] == 2
+    # Two villages named: left as written.
+    values = accepted(village="石宝村、新政村")
+    assert values["village_id"] is None and values["village_text"] == "石宝村、新政村"

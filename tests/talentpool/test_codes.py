@@ -322,7 +322,7 @@ def test_empty_bool_mark_is_none(text: str | None) -> None:
     assert parse_bool_mark(text) is None
 
 
-@pytest.mark.parametrize("text", ["不是", "x", "2", "可能", "true"])
+@pytest.mark.parametrize("text", ["不详", "x", "2", "可能", "true"])
 def test_unknown_bool_mark_raises(text: str) -> None:
     with pytest.raises(UnknownCode) as caught:
         parse_bool_mark(text)
@@ -360,3 +360,19 @@ def test_unknown_education_ranks_zero(code: str | None) -> None:
 
 def test_every_education_code_ranks_above_unknown() -> None:
     assert all(education_rank(code) > 0 for code in Education.values)
+
+
+@pytest.mark.parametrize(
+    ("parse", "text", "code"),
+    [
+        (parse_education, "本科学历", "20"),
+        (parse_education, "大专毕业", "30"),
+        (parse_political_status, "民盟", "05"),
+        (parse_political_status, "九三学社", "10"),
+        (parse_political_status, "民主党派", "dp"),
+        (parse_willingness, "暂不考虑", "unwilling"),
+        (parse_willingness, "视情况", "considering"),
+    ],
+)
+def test_words_clerks_add_or_shorten_are_read(parse, text: str, code: str) -> None:
+    assert parse(text) == code
