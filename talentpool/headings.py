@@ -248,3 +248,60 @@ def _group_core(group: object) -> str:
 
 def known_headings(fields: Iterable[FieldSpec]) -> dict[str, tuple[str, ...]]:
     return {f.name: f.known for f in fields}
+
+
+# ---------------------------------------------------------------------------
+# A table's header row, for the smaller spreadsheets (sign-in sheets, review workbooks, code
+# lists): found the same way as the survey's, and every filled column it does not use listed.
+
+SCAN_ROWS = 20
+
+
+@dataclass
+class HeaderRow:
+    index: int  # position of the header row in the rows given
+    columns: dict[str, int]  # field -> column
+    headings: list[str]
+
+    def unused(self, rows: Iterable[Sequence[object]]) -> list[tuple[int, str, int]]:
+        """(column, heading, rows with a value) of each filled column no field takes."""
+        used = set(self.columns.values())
+        filled: dict[int, int] = {}
+        for row in rows:
+            for c, value in enumerate(row):
+                if c not in used and value is not None and str(value).strip():
+                    filled[c] = filled.get(c, 0) + 1
+        return [
+            (c, self.headings[c] if c < len(self.headings) else "", n)
+            for c, n in sorted(filled.items())
+        ]
+
+
+def find_header_row(
+    rows: Sequence[Sequence[object]],
+    matcher: HeadingMatcher,
+    *,
+    required: Iterable[str],
+    scan: int = SCAN_ROWS,
+) -> HeaderRow | None:
+    """The first of the top `scan` rows whose headings give every required field."""
+    required = set(required)
+    for index, row in enumerate(rows[:scan]):
+        headings = ["" if v is None else str(v).strip() for v in row]
+        texts = [h if isinstance(v, str) else "" for h, v in zip(headings, row, strict=True)]
+        assigned = matcher.assign(texts)
+        columns = {field: c for c, field in assigned.items()}
+        if required <= set(columns):
+            return HeaderRow(index, columns, headings)
+    return None
+
+
+def unused_column_warnings(unused: Iterable[tuple[int, str, int]]) -> list[str]:
+    """One sentence per filled column that was not read, so that nothing is dropped unsaid."""
+    from django.utils.translation import gettext as _
+
+    return [
+        _("第%(letter)s列“%(heading)s”有%(n)s行填写了内容，但没有对应的项目，未读取。")
+        % {"letter": column_letter(c), "heading": heading or _("（无表头）"), "n": n}
+        for c, heading, n in unused
+    ]

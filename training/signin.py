@@ -15,20 +15,43 @@ from dataclasses import dataclass, field
 from django.utils.translation import gettext as _
 from python_calamine import CalamineWorkbook, SheetVisibleEnum
 
+from talentpool.headings import (
+    FieldSpec,
+    HeadingMatcher,
+    find_header_row,
+    heading_key,
+    unused_column_warnings,
+)
 from talentpool.identity import InvalidIdNumber, parse_id_number
 from talentpool.survey.reader import FileRejected, vet_workbook
 from talentpool.text import clean_name, clean_text, remove_whitespace, to_halfwidth
 from training.models import AttendanceStatus, Enrolment
 
 MAX_ROWS = 2000
-HEADER_SCAN_ROWS = 15
 
-HEADERS = {
-    "name": ("姓名", "学员姓名", "名字"),
-    "id_number": ("身份证号", "身份证号码", "公民身份号码", "身份证", "证件号码"),
-    "status": ("出勤情况", "出勤", "考勤", "考勤情况", "状态", "签到情况", "到会情况"),
-    "signature": ("签到", "签名", "本人签字", "签字", "签到签名", "学员签名", "签到栏"),
-}
+# The sign-in sheet's columns and the headings they are known by (read like the survey's:
+# talentpool.headings).
+SIGNIN_FIELDS = (
+    FieldSpec("name", "姓名", ("学员姓名", "名字", "参训人员", "参训人员姓名"), personal=True),
+    FieldSpec(
+        "id_number",
+        "身份证号码",
+        ("身份证号", "公民身份号码", "身份证", "证件号码", "身份证件号码"),
+        personal=True,
+    ),
+    FieldSpec(
+        "status",
+        "出勤情况",
+        ("出勤", "考勤", "考勤情况", "状态", "签到情况", "到会情况", "出勤状态", "到课情况"),
+    ),
+    FieldSpec(
+        "signature",
+        "签到",
+        ("签名", "本人签字", "签字", "签到签名", "学员签名", "签到栏", "本人签名"),
+    ),
+)
+MATCHER = HeadingMatcher(SIGNIN_FIELDS)
+NAME_HEADINGS = frozenset(heading_key(h) for h in SIGNIN_FIELDS[0].known)
 
 STATUS_WORDS = {
     AttendanceStatus.PRESENT: (
@@ -83,6 +106,13 @@ class SheetRow:
 
 
 @dataclass
+class SignInSheet:
+    rows: list[SheetRow]
+    # One sentence for each filled column the sheet has that was not read.
+    warnings: list[str] = field(default_factory=list)
+
+
+@dataclass
 class Match:
     row: SheetRow
     enrolment: Enrolment
@@ -101,23 +131,7 @@ class Preview:
     matched: list[Match] = field(default_factory=list)
     unmatched: list[Unmatched] = field(default_factory=list)
     missing: list[Enrolment] = field(default_factory=list)  # enrolled but not on the sheet
-
-
-def _header_key(value: object) -> str:
-    text = remove_whitespace(to_halfwidth(clean_text(value)))
-    text = re.sub(r"[（(].*?[)）]|[*＊:：]", "", text)
-    return text
-
-
-def _column_map(row: list[object]) -> dict[str, int]:
-    keys = [_header_key(v) for v in row]
-    found: dict[str, int] = {}
-    for field_name, synonyms in HEADERS.items():
-        for i, key in enumerate(keys):
-            if key in synonyms and i not in found.values():
-                found[field_name] = i
-                break
-    return found
+    warnings: list[str] = field(default_factory=list)  # columns of the sheet not read
 
 
 def _check_package(data: bytes) -> None:
@@ -129,8 +143,9 @@ def _check_package(data: bytes) -> None:
         raise SheetRejected(exc.message) from None
 
 
-def read_sheet(data: bytes) -> list[SheetRow]:
-    """The people rows of the first visible sheet that has a 姓名 column."""
+def read_sheet(data: bytes) -> SignInSheet:
+    """The people rows of the first visible sheet that has a 姓名 column, and a warning for each
+    filled column that was not read."""
     _check_package(data)
     try:
         workbook = CalamineWorkbook.from_filelike(io.BytesIO(data))
@@ -142,10 +157,11 @@ def read_sheet(data: bytes) -> list[SheetRow]:
         if meta.visible != SheetVisibleEnum.Visible:
             continue
         rows = _sheet_rows(workbook, meta.name)
-        for index, row in enumerate(rows[:HEADER_SCAN_ROWS]):
-            columns = _column_map(row)
-            if "name" in columns:
-                return _people_rows(rows, index, columns)
+        header = find_header_row(rows, MATCHER, required={"name"})
+        if header is not None:
+            people = _people_rows(rows, header.index, header.columns)
+            unused = header.unused(rows[header.index + 1 :])
+            return SignInSheet(people, unused_column_warnings(unused))
     raise SheetRejected(_("没有找到“姓名”列：请确认签到表的表头有“姓名”一栏。"))
 
 
@@ -169,7 +185,7 @@ def _people_rows(rows: list[list[object]], header: int, columns: dict[str, int])
     people = []
     for offset, row in enumerate(rows[header + 1 :], start=header + 2):
         name = clean_name(_cell(row, columns["name"]))
-        if not name or _NOT_A_NAME.search(name) or name in HEADERS["name"]:
+        if not name or _NOT_A_NAME.search(name) or heading_key(name) in NAME_HEADINGS:
             continue
         if len(people) >= MAX_ROWS:
             raise SheetRejected(_("签到表超过%(n)s行，请检查是否选错了文件。") % {"n": MAX_ROWS})

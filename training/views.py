@@ -486,12 +486,14 @@ def attendance_import(request: HttpRequest, pk: int) -> HttpResponse:
     preview = None
     if request.method == "POST" and form.is_valid():
         try:
-            rows = read_sheet(form.cleaned_data["file"].read())
+            sheet = read_sheet(form.cleaned_data["file"].read())
         except SheetRejected as rejected:
             form.add_error("file", rejected.message)
         else:
+            rows = sheet.rows
             enrolments = list(course.enrolments.select_related("person__village"))
             preview = match_rows(rows, enrolments)
+            preview.warnings = sheet.warnings
             if not rows:
                 form.add_error("file", _("签到表中没有找到学员姓名。"))
                 preview = None

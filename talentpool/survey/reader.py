@@ -20,8 +20,8 @@ import struct
 import zipfile
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
-from itertools import chain
-from operator import itemgetter
+from itertools import chain, repeat
+from operator import add, is_not, itemgetter
 from pathlib import Path
 from typing import BinaryIO
 
@@ -497,15 +497,16 @@ def _people(
                 raw = raw + [None] * (width - len(raw))
             kind = _row_kind(raw, first_col, seq_c, name_c, id_c, after_footer)
             if kind is None:
-                if len(raw) > len(filled):
+                if len(raw) < len(filled):  # shorter than a row with values further right
+                    raw = raw + [None] * (len(filled) - len(raw))
+                elif len(raw) > len(filled):
                     # Values right of the last heading: columns of their own, no heading.
                     for c in range(len(filled), len(raw)):
                         listed.append(Column(c, ""))
                         wanting.add(c)
-                    filled += [0] * (len(raw) - len(filled))
-                for c, value in enumerate(raw):
-                    if value is not None:
-                        filled[c] += 1
+                    filled = filled + [0] * (len(raw) - len(filled))
+                # Counted in C (map), not cell by cell: this runs for every cell of a county.
+                filled = list(map(add, filled, map(is_not, raw, _NONES)))
                 if wanting:
                     _sample(raw, listed, wanting)
                 yield SurveyRow(number, dict(zip(fields, pick(raw), strict=True)), raw)
@@ -519,6 +520,7 @@ def _people(
 
 
 SAMPLES = 3
+_NONES = repeat(None)
 
 
 def _sample(raw: list[object], listed: list[Column], wanting: set[int]) -> None:

@@ -63,7 +63,7 @@ def test_rows_are_matched_by_id_number_then_by_name_with_reasons_for_the_rest(co
             ["合计", "", "", "6人"],
         ]
     )
-    preview = match_rows(read_sheet(sheet), list(course.enrolments.select_related("person")))
+    preview = match_rows(read_sheet(sheet).rows, list(course.enrolments.select_related("person")))
     assert [(m.enrolment.person.name, m.status) for m in preview.matched] == [
         ("张维", "present"),
         ("李娜", "leave"),
@@ -80,7 +80,7 @@ def test_rows_are_matched_by_id_number_then_by_name_with_reasons_for_the_rest(co
 
 def test_a_signature_column_marks_signed_rows_present_and_blank_ones_absent(course):
     sheet = workbook([["姓名", "本人签字"], ["张维", "张维"], ["李娜", None]], title_rows=0)
-    rows = read_sheet(sheet)
+    rows = read_sheet(sheet).rows
     assert [(r.name, r.status) for r in rows] == [("张维", "present"), ("李娜", "absent")]
 
 
@@ -88,7 +88,7 @@ def test_an_id_number_stored_as_a_number_falls_back_to_the_name(course):
     zhang = course.enrolments.get(person__name="张维").person
     # Typed without the leading apostrophe, Excel keeps a float: the last digits are gone.
     sheet = workbook([["姓名", "身份证号"], ["张维", float(zhang.id_number[:17] + "0")]])
-    preview = match_rows(read_sheet(sheet), list(course.enrolments.select_related("person")))
+    preview = match_rows(read_sheet(sheet).rows, list(course.enrolments.select_related("person")))
     assert [m.enrolment.person.name for m in preview.matched] == ["张维"]
 
 
@@ -165,3 +165,20 @@ def test_upload_of_a_non_excel_file_is_refused_with_a_message(client, township_o
     url = reverse("training:attendance_import", args=[course.sessions.get().pk])
     response = client.post(url, {"file": upload(b"name,status", "签到表.csv")})
     assert "请上传 Excel 文件（.xlsx 或 .xls）。" in response.content.decode()
+
+
+def test_headings_are_read_like_the_surveys_and_unread_columns_are_named(course):
+    sheet = workbook(
+        [
+            ["序号", "参训人员\n姓名", "联系电话", "到课情况（出勤/缺勤）"],
+            [1, "张维", "13800000000", "出勤"],
+            [2, "李娜", None, "缺勤"],
+        ]
+    )
+    read = read_sheet(sheet)
+    assert [(r.name, r.status) for r in read.rows] == [("张维", "present"), ("李娜", "absent")]
+    # 序号 and 联系电话 are filled but not read: said, not dropped in silence.
+    assert read.warnings == [
+        "第A列“序号”有2行填写了内容，但没有对应的项目，未读取。",
+        "第C列“联系电话”有1行填写了内容，但没有对应的项目，未读取。",
+    ]
