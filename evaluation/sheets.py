@@ -17,6 +17,14 @@ from openpyxl.worksheet.datavalidation import DataValidation
 
 from evaluation.models import Conclusion, Grade, ReviewRound, Scoring
 from talentpool.exports import looks_like_formula
+from talentpool.headings import (
+    SCAN_ROWS,
+    FieldSpec,
+    HeadingMatcher,
+    find_header_row,
+    heading_key,
+    unused_column_warnings,
+)
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 HEADER_FILL = PatternFill("solid", fgColor="F2DCDB")
@@ -194,35 +202,57 @@ def _text(value) -> str:
     return str(value).strip()
 
 
+# The template's headings and the other ways a township may write them; each round adds its
+# dimensions' labels (read with the survey's matcher: talentpool.headings).
+KNOWN_HEADINGS = {
+    ID_HEADER: ("序号编号", "人员编号"),
+    NAME_HEADER: ("后备干部姓名", "人员姓名"),
+    "村（社区）": ("村", "所在村", "村社区"),
+    "后备类别": ("类别", "后备岗位"),
+    CONCLUSION_HEADER: ("结论", "考核结果", "考核等次", "等次"),
+    REVIEWER_HEADER: ("考核人员", "评议人", "考核负责人"),
+    EVIDENCE_HEADER: ("事实依据", "主要事迹", "依据", "主要表现"),
+}
+
+
+def _matcher(round: ReviewRound) -> HeadingMatcher:
+    specs = [FieldSpec(h, h, others) for h, others in KNOWN_HEADINGS.items()]
+    known = {heading_key(h) for spec in specs for h in spec.known}
+    specs += [
+        FieldSpec(d["label"], d["label"])
+        for d in round.dimensions
+        if heading_key(d["label"]) not in known
+    ]
+    return HeadingMatcher(specs)
+
+
 def read_round_workbook(
     round: ReviewRound, upload, members: dict[int, tuple[str, bool]]
-) -> list[ImportedRow]:
+) -> tuple[list[ImportedRow], list[str]]:
     """Read a filled-in template. `members` maps the membership ids this sheet may write
-    (id -> (name, editable)); every problem is a Chinese sentence naming the row."""
+    (id -> (name, editable)); every problem is a Chinese sentence naming the row. Also returns
+    a warning for each filled column that was not read."""
     try:
         workbook = load_workbook(upload, read_only=True, data_only=True)
     except Exception:  # noqa: BLE001 - any unreadable file gets the same answer
         raise WorkbookRejected(_("无法读取该文件，请确认是用Excel保存的 .xlsx 文件。")) from None
     try:
         sheet = workbook.worksheets[0]
-        lines = sheet.iter_rows(values_only=True)
-        header_line, columns = _find_header(lines)
-        rows = _read_rows(round, lines, header_line, columns, members)
+        lines = []
+        for line in sheet.iter_rows(values_only=True):
+            lines.append(line)
+            if len(lines) > MAX_IMPORT_ROWS + SCAN_ROWS:
+                raise WorkbookRejected(_("一次最多导入%(n)s行。") % {"n": MAX_IMPORT_ROWS})
     finally:
         workbook.close()
-    return rows
-
-
-def _find_header(lines) -> tuple[int, dict[str, int]]:
-    for number, line in enumerate(lines, start=1):
-        cells = [_text(c).replace(" ", "") for c in line]
-        if ID_HEADER in cells and NAME_HEADER in cells:
-            return number, {name: i for i, name in enumerate(cells) if name}
-        if number >= 10:
-            break
-    raise WorkbookRejected(
-        _("没有找到表头：前10行中应有“编号”和“姓名”两列。请使用本页下载的模板。")
-    )
+    header = find_header_row(lines, _matcher(round), required={ID_HEADER, NAME_HEADER})
+    if header is None:
+        raise WorkbookRejected(
+            _("没有找到表头：前20行中应有“编号”和“姓名”两列。请使用本页下载的模板。")
+        )
+    after = lines[header.index + 1 :]
+    rows = _read_rows(round, iter(after), header.index + 1, header.columns, members)
+    return rows, unused_column_warnings(header.unused(after))
 
 
 def _read_rows(round, lines, header_line, columns, members) -> list[ImportedRow]:

@@ -608,13 +608,16 @@ def round_import(request: HttpRequest, pk: int) -> HttpResponse:
         if form.is_valid():
             allowed = {pk: (m.person.name, pk not in locked) for pk, m in members.items()}
             try:
-                rows = sheets.read_round_workbook(round, form.cleaned_data["file"], allowed)
+                rows, warnings = sheets.read_round_workbook(
+                    round, form.cleaned_data["file"], allowed
+                )
             except sheets.WorkbookRejected as rejected:
                 form.add_error("file", rejected.message)
             else:
                 good = [row for row in rows if row.ok]
                 context.update(
                     rows=rows,
+                    warnings=warnings,
                     good=len(good),
                     bad=len(rows) - len(good),
                     payload=signing.dumps(

@@ -129,3 +129,17 @@ def test_a_tampered_preview_is_refused(client, township_officer_a, county_round,
     )
     assert "预览已过期或内容被改动" in response.content.decode()
     assert not Review.objects.exists()
+
+
+def test_headings_worded_differently_are_read_and_unread_columns_named(
+    client, township_officer_a, county_round, reserve_a
+):
+    client.force_login(township_officer_a)
+    header, _rows = template_rows(client, county_round)
+    # The township retyped two headings and added a column of its own.
+    header = ["编号", "后备干部\n姓名", *header[2:8], "考核等次", *header[9:], "联系人"]
+    rows = [[reserve_a.pk, "李明", "", "", 90, 88, 85, 80, "称职", "", "", "张三"]]
+    body = upload(client, county_round, header, rows).content.decode()
+    assert "共读到 1 条有效记录，0 条有问题" in body
+    assert "第L列“联系人”有1行填写了内容，但没有对应的项目，未读取。" in body
+    assert not Review.objects.exists()
