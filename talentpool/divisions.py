@@ -11,6 +11,7 @@ from pathlib import Path
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from talentpool.headings import FieldSpec, HeadingMatcher, find_header_row, unused_column_warnings
 from talentpool.models import County, DivisionLevel, Township, Village, division_level
 
 CODE = re.compile(r"^[0-9]{12}$")
@@ -20,9 +21,18 @@ class DivisionFileError(ValueError):
     pass
 
 
-def read_code_list(path: Path) -> list[tuple[str, str]]:
-    """(code, name) rows from an .xlsx or .csv with the code in the first column and the name in
-    the second; a header row and blank rows are skipped."""
+# A code list's columns: found by their headings where it has any (统计用区划代码, 名称 in any
+# order, among other columns), else the code first and the name second.
+CODE_LIST_FIELDS = (
+    FieldSpec("code", "区划代码", ("代码", "统计用区划代码", "行政区划代码", "code", "编码")),
+    FieldSpec("name", "名称", ("区划名称", "单位名称", "name", "地名", "行政区划名称")),
+)
+_MATCHER = HeadingMatcher(CODE_LIST_FIELDS)
+
+
+def read_code_list(path: Path, warnings: list[str] | None = None) -> list[tuple[str, str]]:
+    """(code, name) rows from an .xlsx or .csv; blank rows are skipped. `warnings` receives a
+    sentence for each filled column that was not read."""
     if path.suffix.lower() in (".xlsx", ".xlsm", ".xls"):
         from python_calamine import CalamineWorkbook
 
@@ -30,7 +40,7 @@ def read_code_list(path: Path) -> list[tuple[str, str]]:
             sheet = CalamineWorkbook.from_path(str(path)).get_sheet_by_index(0).to_python()
         except Exception as exc:  # calamine raises its own types for damaged files
             raise DivisionFileError(_("无法读取表格文件：%(e)s") % {"e": exc}) from None
-        rows = [[_cell(c) for c in row[:2]] for row in sheet]
+        rows = [[_cell(c) for c in row] for row in sheet]
     else:
         raw = path.read_bytes()
         for encoding in ("utf-8-sig", "gb18030"):
@@ -41,15 +51,28 @@ def read_code_list(path: Path) -> list[tuple[str, str]]:
                 continue
         else:
             raise DivisionFileError(_("文件编码无法识别，请保存为 UTF-8 或 GB18030 编码的 CSV。"))
-        rows = [row[:2] for row in csv.reader(io.StringIO(text))]
+        rows = list(csv.reader(io.StringIO(text)))
+    header = find_header_row(rows, _MATCHER, required={"code", "name"}, scan=5)
+    if header is not None:
+        code_c, name_c = header.columns["code"], header.columns["name"]
+        if warnings is not None:
+            warnings += unused_column_warnings(header.unused(rows[header.index + 1 :]))
+        rows = [
+            [row[code_c] if code_c < len(row) else "", row[name_c] if name_c < len(row) else ""]
+            for row in rows[header.index + 1 :]
+        ]
+        first = header.index + 2
+    else:
+        rows = [row[:2] for row in rows]
+        first = 1
     result = []
-    for number, row in enumerate(rows, start=1):
+    for number, row in enumerate(rows, start=first):
         if len(row) < 2 or not (row[0] or "").strip():
             continue
         code, name = row[0].strip(), (row[1] or "").strip()
         if not CODE.match(code):
-            if number == 1:
-                continue  # header
+            if number == 1 and header is None:
+                continue  # a header the matcher did not know
             raise DivisionFileError(
                 _("第%(n)s行的区划代码“%(c)s”不是12位数字。") % {"n": number, "c": code}
             )

@@ -77,6 +77,19 @@ def test_load_divisions_from_csv_and_xlsx(db, tmp_path):
     assert Village.objects.get(name="郑公社区").township.name == "忠州街道"
 
 
+def test_load_divisions_finds_its_columns_by_heading_and_names_the_unread_ones(db, tmp_path):
+    path = tmp_path / "codes.csv"
+    path.write_text(
+        "忠县统计用区划代码\n序号,名称,城乡分类,统计用区划代码\n"
+        "1,忠县,,500233000000\n2,忠州街道,111,500233001000\n3,香山社区,111,500233001001\n",
+        encoding="utf-8",
+    )
+    out = run("load_divisions", str(path))
+    assert "村（社区） 1 个" in out
+    assert "第A列“序号”有3行填写了内容" in out and "第C列“城乡分类”有2行填写了内容" in out
+    assert Village.objects.get(code="500233001001").name == "香山社区"
+
+
 @pytest.mark.parametrize(
     ("content", "message"),
     [

@@ -14,10 +14,13 @@ class Command(BaseCommand):
     def handle(self, *args, file: Path, **options):
         if not file.exists():
             raise CommandError(f"找不到文件：{file}")
+        warnings: list[str] = []
         try:
-            counts = load_divisions(read_code_list(file))
+            counts = load_divisions(read_code_list(file, warnings))
         except DivisionFileError as exc:
             raise CommandError(str(exc)) from None
+        for warning in warnings:
+            self.stdout.write(f"提示：{warning}")
         self.stdout.write(
             f"已导入：县 {counts['county']} 个，乡镇（街道） {counts['township']} 个，"
             f"村（社区） {counts['village']} 个。"
