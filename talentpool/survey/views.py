@@ -27,8 +27,8 @@ from talentpool.access import (
     get_export_for_user,
     role_required,
 )
-from talentpool.identity import mask_phone
-from talentpool.models import AccessAction, ExportRequest, ExportStatus, Role, Village
+from talentpool.identity import mask_id_number, mask_phone
+from talentpool.models import AccessAction, ExportRequest, ExportStatus, Role, Village, age_on
 from talentpool.security import log_access
 from talentpool.survey import actions, pipeline
 from talentpool.survey.export import XLSX, error_report, registry_csv
@@ -179,6 +179,35 @@ def _detail_context(request: HttpRequest, batch: ImportBatch, **extra) -> dict:
         .only("row_number", "name", "person_id", "changes"),
         PAGE_SIZE,
     ).get_page(request.GET.get("changes"))
+    added = Paginator(
+        ImportRow.objects.filter(batch=batch, action=RowAction.NEW)
+        .order_by("row_number")
+        .select_related("village")
+        .only(
+            "row_number",
+            "name",
+            "gender",
+            "birth_date",
+            "id_number",
+            "village__name",
+            "village_text",
+            "education",
+            "political_status",
+            "work_place",
+            "person_id",
+        ),
+        PAGE_SIZE,
+    ).get_page(request.GET.get("added"))
+    today = timezone.localdate()
+    for row in added:
+        # The list shows many people at once: the ID masked and an age, never the birth date
+        # that the mask hides.
+        row.masked_id = mask_id_number(row.id_number)
+        row.age = age_on(row.birth_date, today)
+        row.shown = {
+            fld: _shown(fld, getattr(row, fld))
+            for fld in ("gender", "education", "political_status")
+        }
     rejected = Paginator(
         ImportRow.objects.filter(batch=batch, action__in=[RowAction.REJECTED, RowAction.SKIPPED])
         .order_by("row_number")
@@ -194,6 +223,7 @@ def _detail_context(request: HttpRequest, batch: ImportBatch, **extra) -> dict:
         "batch": batch,
         "report": report,
         "changes": changes,
+        "added": added,
         "rejected": rejected,
         "unmatched": (report.get("unmatched_villages") or [])[:100],
         "unmatched_total": len(report.get("unmatched_villages") or []),

@@ -447,3 +447,21 @@ def test_the_admin_exports_batch_listings_without_personal_data(township_a, town
     row = dict(zip(dataset.headers, dataset[0], strict=True))
     assert row["乡镇（街道）"] == township_a.name and row["状态"] == "待确认"
     assert "甲" not in str(dataset.csv)
+
+
+def test_the_preview_lists_the_people_it_will_add_without_their_birth_dates(
+    client, township_a, village_a, township_officer_a
+):
+    number = new_id()
+    batch = upload(
+        survey_xlsx([person(name="陈新", id_number=number, village="香山村")]),
+        township=township_a,
+        user=township_officer_a,
+    )
+    client.force_login(township_officer_a)
+    body = client.get(reverse("survey:detail", args=[batch.pk])).content.decode()
+    section = body.split('id="added"')[1].split("</section>")[0]
+    assert "新增的人员（1 人）" in section and "陈新" in section and "香山村" in section
+    # Masked, and the birth date the mask hides is not beside it.
+    assert number not in section and number[:6] in section
+    assert "1990-05-03" not in section and "1990.05" not in section
