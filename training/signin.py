@@ -23,6 +23,7 @@ from talentpool.headings import (
     unused_column_warnings,
 )
 from talentpool.identity import InvalidIdNumber, parse_id_number
+from talentpool.survey.fields import FIELD_SPECS
 from talentpool.survey.reader import FileRejected, vet_workbook
 from talentpool.text import clean_name, clean_text, remove_whitespace, to_halfwidth
 from training.models import AttendanceStatus, Enrolment
@@ -33,12 +34,7 @@ MAX_ROWS = 2000
 # talentpool.headings).
 SIGNIN_FIELDS = (
     FieldSpec("name", "姓名", ("学员姓名", "名字", "参训人员", "参训人员姓名"), personal=True),
-    FieldSpec(
-        "id_number",
-        "身份证号码",
-        ("身份证号", "公民身份号码", "身份证", "证件号码", "身份证件号码"),
-        personal=True,
-    ),
+    FIELD_SPECS["id_number"],  # the survey's: every way a form writes the ID number
     FieldSpec(
         "status",
         "出勤情况",

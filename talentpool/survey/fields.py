@@ -187,6 +187,7 @@ SURVEY_FIELDS: tuple[FieldSpec, ...] = (
 )
 
 FIELDS: tuple[str, ...] = tuple(f.name for f in SURVEY_FIELDS)
+FIELD_SPECS: dict[str, FieldSpec] = {f.name: f for f in SURVEY_FIELDS}
 FIELD_LABELS: dict[str, str] = {f.name: f.label for f in SURVEY_FIELDS}
 HEADER_SYNONYMS: dict[str, tuple[str, ...]] = {f.name: f.known for f in SURVEY_FIELDS}
 MATCHER = HeadingMatcher(SURVEY_FIELDS)
