@@ -30,6 +30,7 @@ SEED = 500233
 SURVEY_TOWNSHIP = ("500233901000", "基准测试镇")
 DIE_TOWNSHIP = ("500233902000", "基准对照镇")
 COPY_TOWNSHIP = ("500233903000", "基准复制镇")
+IMPORT_TOWNSHIPS = tuple(code for code, _name in (SURVEY_TOWNSHIP, DIE_TOWNSHIP, COPY_TOWNSHIP))
 VILLAGES = 24
 
 HEADER = [
@@ -176,13 +177,29 @@ def _township(code: str, name: str):
 
 
 def _remove_people(township) -> float:
-    """Delete a benchmark township's people (audited, like any delete); returns seconds."""
-    from django.db import connection, transaction
+    """Delete a benchmark township's people (audited, like any delete); returns seconds.
 
+    Only people nothing else refers to: the other benches seed village posts, incumbents and pool
+    members in every village, these townships' included when they already exist, and a bench may
+    run after any other (the imported people are never referred to)."""
+    from django.db import connection, models, transaction
+
+    from talentpool.models import Person
+
+    held = [
+        f"NOT EXISTS (SELECT 1 FROM {rel.related_model._meta.db_table} r "  # noqa: S608
+        f"WHERE r.{rel.field.column} = p.id)"
+        for rel in Person._meta.related_objects
+        if rel.on_delete is models.PROTECT
+    ]
     started = time.perf_counter()
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
-        cursor.execute("DELETE FROM talentpool_person WHERE township_id = %s", [township.pk])
+        cursor.execute(
+            "DELETE FROM talentpool_person p WHERE p.township_id = %s"  # noqa: S608 - model names
+            + "".join(f" AND {clause}" for clause in held),
+            [township.pk],
+        )
     return time.perf_counter() - started
 
 
