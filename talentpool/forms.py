@@ -4,7 +4,9 @@ import contextlib
 from datetime import date
 
 from django import forms
+from django.contrib.auth.forms import AuthenticationForm
 from django.contrib.auth.forms import PasswordChangeForm as BasePasswordChangeForm
+from django.contrib.auth.signals import user_login_failed
 from django.utils.translation import gettext_lazy as _
 
 from talentpool import codes
@@ -284,6 +286,24 @@ def audited_model_choices():
 
 
 # --- Accounts ----------------------------------------------------------------------------------
+
+
+class LoginForm(AuthenticationForm):
+    """Django's sign-in form, refusing a username longer than any account's before it reaches
+    the authentication backends (Django sets the field's max_length after its validators are
+    built, so it never checks it). The refusal is a failed sign-in like any other: the same
+    message, and counted by the lockout."""
+
+    def clean(self):
+        username = self.cleaned_data.get("username") or ""
+        if len(username) > self.username_field.max_length:
+            user_login_failed.send(
+                sender=__name__,
+                credentials={"username": username},
+                request=self.request,
+            )
+            raise self.get_invalid_login_error()
+        return super().clean()
 
 
 class PasswordChangeForm(BasePasswordChangeForm):
