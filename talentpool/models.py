@@ -12,7 +12,7 @@ from django.contrib.auth.models import AbstractUser, UserManager
 from django.contrib.postgres.indexes import GinIndex, OpClass
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -245,6 +245,109 @@ pghistory.track(
     obj_field=None,
     model_name="UserPermissionEvent",
 )(User.user_permissions.through)
+
+
+# --- Account actions that need two administrators (三权分立) -----------------------------------
+
+
+class AccountAction(models.TextChoices):
+    RESET_PASSWORD = "reset_password", _("重置密码（发放一次性口令）")
+    RESET_SECOND_FACTOR = "reset_second_factor", _("重置双因素认证")
+
+
+class AccountRequestStatus(models.TextChoices):
+    REQUESTED = "requested", _("待审批")
+    DONE = "done", _("已批准并执行")
+    REJECTED = "rejected", _("已驳回")
+
+
+# Who may ask for and who may decide an account action: the system and the security
+# administrator, each deciding what the other asked for (see SECURITY.md).
+ACCOUNT_REQUEST_ROLES = frozenset({Role.SYSADMIN, Role.SECADMIN})
+
+
+class AccountRequestQuerySet(models.QuerySet):
+    def awaiting_decision(self) -> AccountRequestQuerySet:
+        return self.filter(status=AccountRequestStatus.REQUESTED)
+
+    def unseen_by_account(self, user: User) -> AccountRequestQuerySet:
+        """Actions done to `user`'s account that they have not been told about at sign-in."""
+        return self.filter(account=user, status=AccountRequestStatus.DONE, seen_at__isnull=True)
+
+
+@audited
+class AccountRequest(models.Model):
+    """A password or second-factor reset of one account: asked for by one administrator, done
+    only when an administrator of the other duty approves it (talentpool.actions)."""
+
+    account = models.ForeignKey(
+        User, verbose_name=_("账号"), on_delete=models.PROTECT, related_name="account_requests"
+    )
+    action = models.CharField(_("操作"), max_length=30, choices=AccountAction.choices)
+    reason = models.CharField(_("事由"), max_length=200)
+    status = models.CharField(
+        _("状态"),
+        max_length=12,
+        choices=AccountRequestStatus.choices,
+        default=AccountRequestStatus.REQUESTED,
+    )
+    requested_by = models.ForeignKey(
+        User, verbose_name=_("申请人"), on_delete=models.PROTECT, related_name="+"
+    )
+    requested_at = models.DateTimeField(_("申请时间"), default=timezone.now)
+    decided_by = models.ForeignKey(
+        User,
+        verbose_name=_("审批人"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    decided_at = models.DateTimeField(_("审批时间"), null=True, blank=True)
+    seen_at = models.DateTimeField(_("本人知悉时间"), null=True, blank=True)
+
+    objects = AccountRequestQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("账号操作申请")
+        verbose_name_plural = _("账号操作申请（重置密码、双因素认证）")
+        ordering = ["-requested_at", "-id"]
+        constraints = [
+            # Nobody asks for their own account or decides their own request; the database
+            # holds the line whatever page wrote the row.
+            models.CheckConstraint(
+                name="account_request_not_for_requester", condition=~Q(account=F("requested_by"))
+            ),
+            models.CheckConstraint(
+                name="account_request_not_decided_by_requester",
+                condition=Q(decided_by__isnull=True) | ~Q(decided_by=F("requested_by")),
+            ),
+            models.CheckConstraint(
+                name="account_request_not_decided_by_account",
+                condition=Q(decided_by__isnull=True) | ~Q(decided_by=F("account")),
+            ),
+            models.CheckConstraint(
+                name="account_request_decided_has_decider",
+                condition=Q(status="requested") | Q(decided_by__isnull=False),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_action_display()} {self.account}（{self.get_status_display()}）"
+
+    def refusal_for(self, user: User) -> str | None:
+        """Why `user` may not decide this request, or None when they may."""
+        if self.status != AccountRequestStatus.REQUESTED:
+            return _("该申请已处理。")
+        if user.role not in ACCOUNT_REQUEST_ROLES:
+            return _("只有系统管理员和安全管理员可以审批账号操作。")
+        if user.pk == self.requested_by_id:
+            return _("不能审批自己提出的申请，须由另一名管理员审批。")
+        if user.pk == self.account_id:
+            return _("不能审批针对自己账号的申请。")
+        if user.role == self.requested_by.role:
+            return _("须由与申请人职责不同的管理员审批（系统管理员与安全管理员互相审批）。")
+        return None
 
 
 # --- The registry (人才信息库) -----------------------------------------------------------------
