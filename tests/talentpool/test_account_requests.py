@@ -115,9 +115,7 @@ def test_sysadmin_asks_secadmin_approves_and_the_user_replaces_the_code(
 
     # At the next sign-in: the new password first, and the user reads who did it.
     client.logout()
-    signed_in = client.post(
-        reverse("login"), {"username": "county", "password": code}, follow=True
-    )
+    signed_in = client.post(reverse("login"), {"username": "county", "password": code}, follow=True)
     assert signed_in.redirect_chain[-1][0].startswith(reverse("password_change"))
     page = signed_in.content.decode()
     assert "由sysadmin申请" in page and "secadmin批准" in page
