@@ -18,6 +18,7 @@ from django.db import models
 from django.db.models import Count, Exists, F, OuterRef, Q, Subquery, Sum, Value
 from django.db.models.functions import Coalesce, Greatest
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from talentpool import codes
@@ -115,7 +116,7 @@ class VillagePostQuerySet(ScopedQuerySet):
     ) -> VillagePostQuerySet:
         """Annotate each post with its active reserves against the required number, whether it
         has an incumbent, and whether that incumbent is near retirement age (一职双备)."""
-        today = today or date.today()
+        today = today or timezone.localdate()
         reserves = (
             PoolMembership.posts.through.objects.filter(
                 villagepost_id=OuterRef("pk"), poolmembership__left_on__isnull=True
@@ -220,13 +221,13 @@ class IncumbencyQuerySet(ScopedQuerySet):
 
     def active(self, on: date | None = None) -> IncumbencyQuerySet:
         """Incumbencies running on `on` (today when None)."""
-        on = on or date.today()
+        on = on or timezone.localdate()
         return self.filter(started_on__lte=on).filter(Q(ended_on__isnull=True) | Q(ended_on__gt=on))
 
     def holding_both_posts(self, on: date | None = None) -> IncumbencyQuerySet:
         """Active secretary incumbencies whose holder is also the same village's director
         (一肩挑)."""
-        on = on or date.today()
+        on = on or timezone.localdate()
         director = Incumbency.objects.active(on).filter(
             person_id=OuterRef("person_id"),
             post__village_id=OuterRef("post__village_id"),
@@ -282,7 +283,7 @@ class Incumbency(models.Model):
         return f"{self.post} {self.person}"
 
     def is_active(self, on: date | None = None) -> bool:
-        on = on or date.today()
+        on = on or timezone.localdate()
         return self.started_on <= on and (self.ended_on is None or self.ended_on > on)
 
 
@@ -369,7 +370,7 @@ POSITIVE_RESPONSES = frozenset(
 
 class OutreachContactQuerySet(ScopedQuerySet):
     def follow_ups_due(self, on: date | None = None) -> OutreachContactQuerySet:
-        on = on or date.today()
+        on = on or timezone.localdate()
         return self.filter(follow_up_on__lte=on, follow_up_done=False)
 
 
@@ -503,7 +504,7 @@ class ChecklistQuerySet(models.QuerySet):
         checklist at all (a fresh or flushed database) gets the defaults first."""
         from candidates import defaults
 
-        on = on or date.today()
+        on = on or timezone.localdate()
         found = self.filter(effective_from__lte=on).order_by("-effective_from", "-version").first()
         if found is None and not Checklist.objects.exists():
             found = defaults.install(Checklist, ChecklistItem, PostRequirement)

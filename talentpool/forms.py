@@ -1,12 +1,12 @@
 from __future__ import annotations
 
 import contextlib
-from datetime import date
 
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 from django.contrib.auth.forms import PasswordChangeForm as BasePasswordChangeForm
 from django.contrib.auth.signals import user_login_failed
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from talentpool import codes
@@ -94,7 +94,7 @@ class RegistryFilterForm(forms.Form):
     def filter(self, qs: PersonQuerySet) -> PersonQuerySet:
         """Apply the valid filters; an invalid one (a stale link, a hand-edited URL) is ignored."""
         data = self.cleaned_data if self.is_valid() else self._valid_part()
-        today = date.today()
+        today = timezone.localdate()
         if data.get("q"):
             qs = qs.search(data["q"])
         if data.get("township"):

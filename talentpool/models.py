@@ -596,7 +596,7 @@ class Person(models.Model):
             raise ValidationError(errors)
 
     def age(self, today: date | None = None) -> int | None:
-        return age_on(self.birth_date, today or date.today())
+        return age_on(self.birth_date, today or timezone.localdate())
 
     def shows_personal_data_to(self, user: User, *, granted: bool = False) -> bool:
         """Whether `user` sees this person's full ID number and phone now: they hold the right

@@ -21,6 +21,7 @@ import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from openpyxl.utils import get_column_letter
 
@@ -477,7 +478,7 @@ class RowNormaliser:
     ) -> None:
         self.columns = columns
         self.header = header
-        self.today = today or datetime.date.today()
+        self.today = today or timezone.localdate()
         self.births = _BirthCache(self.today)
         self.gender = _Codes(codes.parse_gender)
         self.coded = {fld: _Codes(parse) for fld, parse in CODED_FIELDS.items()}
