@@ -53,9 +53,7 @@ def test_someone_born_today_local_time_is_not_born_in_the_future(local_clock, mo
 
 
 @pytest.mark.parametrize("moment", EARLY, ids=["00:30", "07:59"])
-def test_an_incumbency_starting_today_is_running_today(
-    local_clock, township_a, village_a, moment
-):
+def test_an_incumbency_starting_today_is_running_today(local_clock, township_a, village_a, moment):
     local_clock(*moment)
     incumbency = make_incumbency(make_post(village_a), make_person(township_a), LOCAL_DAY)
     assert incumbency.is_active()
