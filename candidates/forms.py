@@ -39,6 +39,7 @@ from candidates.models import (
 from talentpool import codes
 from talentpool.forms import PersonForm
 from talentpool.models import AGE_BANDS, Person, Township, User, Village
+from talentpool.text import LONG_TEXT_MAX_LENGTH, NOTE_MAX_LENGTH
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 YES_NO = [("", _("全部")), ("1", _("是")), ("0", _("否"))]
@@ -140,7 +141,9 @@ class NominationForm(forms.Form):
     recommender_position = forms.CharField(
         label=_("推荐人职务（身份）"), max_length=100, required=False
     )
-    reason = forms.CharField(label=_("推荐理由"), widget=forms.Textarea(attrs={"rows": 3}))
+    reason = forms.CharField(
+        label=_("推荐理由"), max_length=NOTE_MAX_LENGTH, widget=forms.Textarea(attrs={"rows": 3})
+    )
     attachment = forms.FileField(label=_("附件（推荐表等）"), required=False)
 
     def __init__(self, *args, user: User, person: Person | None = None, **kwargs) -> None:
@@ -231,18 +234,27 @@ class DecisionForm(forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput)
     decision = forms.ChoiceField(label=_("决定"), choices=(), widget=forms.RadioSelect)
     note = forms.CharField(
-        label=_("意见"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+        label=_("意见"),
+        required=False,
+        max_length=NOTE_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 2}),
     )
     decided_on = forms.DateField(label=_("日期"), widget=DATE)
     party_members_heard = forms.IntegerField(
         label=_("征求党员意见人数"), required=False, min_value=0
     )
     party_member_views = forms.CharField(
-        label=_("党员意见"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+        label=_("党员意见"),
+        required=False,
+        max_length=NOTE_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 2}),
     )
     villagers_heard = forms.IntegerField(label=_("征求群众意见人数"), required=False, min_value=0)
     villager_views = forms.CharField(
-        label=_("群众意见"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+        label=_("群众意见"),
+        required=False,
+        max_length=NOTE_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 2}),
     )
 
     def __init__(self, *args, nomination: Nomination, user: User, **kwargs) -> None:
@@ -437,7 +449,10 @@ class LeaveForm(forms.Form):
         error_messages={"required": _("出库须选择原因。")},
     )
     note = forms.CharField(
-        label=_("说明"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+        label=_("说明"),
+        required=False,
+        max_length=NOTE_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 2}),
     )
 
     def __init__(self, *args, membership: PoolMembership, **kwargs) -> None:
@@ -608,10 +623,14 @@ class ChecklistVersionForm(forms.Form):
     title = forms.CharField(label=_("名称"), max_length=100)
     effective_from = forms.DateField(label=_("施行日期"), widget=DATE)
     qualifications = forms.CharField(
-        label=_("其他资格条件（每行一条）"), widget=forms.Textarea(attrs={"rows": 8})
+        label=_("其他资格条件（每行一条）"),
+        max_length=LONG_TEXT_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 8}),
     )
     negatives = forms.CharField(
-        label=_("负面清单（每行一条）"), widget=forms.Textarea(attrs={"rows": 10})
+        label=_("负面清单（每行一条）"),
+        max_length=LONG_TEXT_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 10}),
     )
 
     def __init__(self, *args, current=None, **kwargs) -> None:

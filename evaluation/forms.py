@@ -25,6 +25,7 @@ from evaluation.models import (
     StepKind,
 )
 from talentpool.models import Person, Township, User
+from talentpool.text import NOTE_MAX_LENGTH
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 MAX_DIMENSIONS = 8
@@ -105,6 +106,7 @@ def parse_dimensions(text: str) -> list[dict]:
 class RoundForm(forms.ModelForm):
     dimensions_text = forms.CharField(
         label=_("考核维度"),
+        max_length=NOTE_MAX_LENGTH,
         widget=forms.Textarea(attrs={"rows": 4}),
         help_text=_("每行一个维度，最多8个。默认：思想政治、履职能力、工作作风、群众口碑。"),
     )

@@ -288,11 +288,26 @@ def audited_model_choices():
 # --- Accounts ----------------------------------------------------------------------------------
 
 
+# No one types a longer password; a longer one only costs the server time to hash.
+PASSWORD_MAX_LENGTH = 128
+
+
+def _password_field(label, autocomplete: str) -> forms.CharField:
+    return forms.CharField(
+        label=label,
+        strip=False,
+        max_length=PASSWORD_MAX_LENGTH,
+        widget=forms.PasswordInput(attrs={"autocomplete": autocomplete}),
+    )
+
+
 class LoginForm(AuthenticationForm):
     """Django's sign-in form, refusing a username longer than any account's before it reaches
     the authentication backends (Django sets the field's max_length after its validators are
     built, so it never checks it). The refusal is a failed sign-in like any other: the same
     message, and counted by the lockout."""
+
+    password = _password_field(_("密码"), "current-password")
 
     def clean(self):
         username = self.cleaned_data.get("username") or ""
@@ -307,6 +322,10 @@ class LoginForm(AuthenticationForm):
 
 
 class PasswordChangeForm(BasePasswordChangeForm):
+    old_password = _password_field(_("当前密码"), "current-password")
+    new_password1 = _password_field(_("新密码"), "new-password")
+    new_password2 = _password_field(_("确认新密码"), "new-password")
+
     def clean_new_password1(self) -> str:
         password = self.cleaned_data["new_password1"]
         if self.user.check_password(password):

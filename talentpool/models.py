@@ -26,7 +26,7 @@ from talentpool.identity import (
     validate_id_number,
     validate_phone,
 )
-from talentpool.text import pinyin_full, pinyin_initials
+from talentpool.text import LONG_TEXT_MAX_LENGTH, limited_text, pinyin_full, pinyin_initials
 
 # --- Places (统计用区划代码: 12 digits, the first 6 are GB/T 2260) -------------------------------
 
@@ -504,7 +504,7 @@ class Person(models.Model):
     village_post_intention = models.CharField(
         _("任职意愿"), max_length=12, choices=codes.Willingness.choices, blank=True
     )
-    remark = models.TextField(_("备注"), blank=True)
+    remark = limited_text(_("备注"), blank=True, max_length=LONG_TEXT_MAX_LENGTH)
     created_at = models.DateTimeField(_("登记时间"), auto_now_add=True)
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
     version = models.PositiveIntegerField(_("版本"), default=1, editable=False)
@@ -672,7 +672,7 @@ class AccessLog(models.Model):
         related_name="+",
     )
     fields = models.JSONField(_("涉及字段"), default=list, blank=True)
-    reason = models.TextField(_("事由"), blank=True)
+    reason = limited_text(_("事由"), blank=True)
     ip_address = models.GenericIPAddressField(_("IP地址"), null=True, blank=True)
     path = models.CharField(_("页面"), max_length=500, blank=True)
     detail = models.JSONField(_("详情"), default=dict, blank=True)

@@ -36,7 +36,14 @@ from talentpool.identity import (
     parse_id_number,
 )
 from talentpool.survey.reader import FIELDS as READER_FIELDS
-from talentpool.text import ZERO_WIDTH, clean_name, clean_text, remove_whitespace, to_halfwidth
+from talentpool.text import (
+    LONG_TEXT_MAX_LENGTH,
+    ZERO_WIDTH,
+    clean_name,
+    clean_text,
+    remove_whitespace,
+    to_halfwidth,
+)
 
 __all__ = [
     "FIELD_LABELS",
@@ -85,7 +92,7 @@ MAX_LENGTHS = {
     "work_place": 100,
     "industry_unit": 200,
     "skills": 500,
-    "remark": 5000,
+    "remark": LONG_TEXT_MAX_LENGTH,
     "village_text": 50,
 }
 FREE_TEXT_FIELDS = ("school_major", "work_place", "industry_unit", "skills", "remark")
