@@ -37,34 +37,16 @@ from candidates.models import (
     category_for_post,
 )
 from talentpool import codes
+from talentpool.documents import DOCUMENT_MAX_BYTES, DOCUMENT_TYPES, check_document
 from talentpool.forms import PersonForm
 from talentpool.models import AGE_BANDS, Person, Township, User, Village
 from talentpool.text import LONG_TEXT_MAX_LENGTH, NOTE_MAX_LENGTH
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 YES_NO = [("", _("全部")), ("1", _("是")), ("0", _("否"))]
-MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024
-ATTACHMENT_TYPES = {
-    ".pdf": "application/pdf",
-    ".jpg": "image/jpeg",
-    ".jpeg": "image/jpeg",
-    ".png": "image/png",
-    ".doc": "application/msword",
-    ".docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-    ".xls": "application/vnd.ms-excel",
-    ".xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-}
-# The first bytes each kind of file starts with: the extension alone proves nothing.
-MAGIC = {
-    ".pdf": (b"%PDF",),
-    ".jpg": (b"\xff\xd8\xff",),
-    ".jpeg": (b"\xff\xd8\xff",),
-    ".png": (b"\x89PNG",),
-    ".doc": (b"\xd0\xcf\x11\xe0",),
-    ".xls": (b"\xd0\xcf\x11\xe0",),
-    ".docx": (b"PK\x03\x04",),
-    ".xlsx": (b"PK\x03\x04",),
-}
+# Attachments are documents checked whole (talentpool.documents).
+MAX_ATTACHMENT_BYTES = DOCUMENT_MAX_BYTES
+ATTACHMENT_TYPES = DOCUMENT_TYPES
 
 
 def _blank(label) -> list[tuple[str, str]]:
@@ -81,18 +63,8 @@ class VillageChoiceField(forms.ModelChoiceField):
 
 
 def clean_attachment(upload) -> object:
-    """Refuse anything but the office formats, by extension, size and first bytes."""
-    from pathlib import PurePosixPath
-
-    suffix = PurePosixPath(upload.name).suffix.lower()
-    if suffix not in ATTACHMENT_TYPES:
-        raise forms.ValidationError(_("附件只能是PDF、图片（JPG/PNG）、Word或Excel文件。"))
-    if upload.size > MAX_ATTACHMENT_BYTES:
-        raise forms.ValidationError(_("附件不能超过10MB。"))
-    head = upload.read(8)
-    upload.seek(0)
-    if not any(head.startswith(m) for m in MAGIC[suffix]):
-        raise forms.ValidationError(_("附件内容与文件类型（%(ext)s）不符。") % {"ext": suffix})
+    """Refuse anything but a whole, valid PDF, image, Word or Excel file of at most 10 MB."""
+    check_document(upload)
     return upload
 
 

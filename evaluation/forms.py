@@ -25,6 +25,7 @@ from evaluation.models import (
     StepKind,
 )
 from talentpool.models import Person, Township, User
+from talentpool.survey.reader import FileRejected, is_zip, vet_workbook
 from talentpool.text import NOTE_MAX_LENGTH
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -261,6 +262,18 @@ class ImportForm(forms.Form):
             )
         if upload.size > UPLOAD_MAX_BYTES:
             raise forms.ValidationError(_("文件不能超过5MB。"))
+        # The survey reader's package checks before openpyxl inflates anything: zip bombs,
+        # encrypted or damaged packages, a file that is no workbook at all.
+        head = upload.read(8)
+        upload.seek(0)
+        if not is_zip(head):
+            raise forms.ValidationError(_("无法读取该文件，请确认是用Excel保存的 .xlsx 文件。"))
+        try:
+            vet_workbook(upload)
+        except FileRejected as rejected:
+            raise forms.ValidationError(rejected.message) from None
+        finally:
+            upload.seek(0)
         return upload
 
 

@@ -24,6 +24,7 @@ from django.utils.translation import gettext_lazy as _
 
 from candidates.models import ScopedQuerySet
 from talentpool.audit import audited
+from talentpool.documents import DOCUMENT_MAX_BYTES, DOCUMENT_TYPES
 from talentpool.models import County, Person, Role, Township, User, Village
 from talentpool.text import LONG_TEXT_MAX_LENGTH, limited_text
 
@@ -946,17 +947,9 @@ class Achievement(models.Model):
         return self.confirmed_at is not None
 
 
-EVIDENCE_EXTENSIONS = {
-    ".jpg": "image/jpeg",
-    ".jpeg": "image/jpeg",
-    ".png": "image/png",
-    ".pdf": "application/pdf",
-    ".doc": "application/msword",
-    ".docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-    ".xls": "application/vnd.ms-excel",
-    ".xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-}
-EVIDENCE_MAX_BYTES = 10 * 1024 * 1024
+# Evidence files are documents checked whole (talentpool.documents).
+EVIDENCE_EXTENSIONS = DOCUMENT_TYPES
+EVIDENCE_MAX_BYTES = DOCUMENT_MAX_BYTES
 
 
 def evidence_path(instance: Evidence, filename: str) -> str:
