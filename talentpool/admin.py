@@ -15,16 +15,16 @@ right here that its role does not carry. Nobody is a superuser in daily use.
 
 from __future__ import annotations
 
-from axes.models import AccessAttempt
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.forms import UserChangeForm as BaseUserChangeForm
 from django.contrib.auth.models import Group, Permission
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import FieldDoesNotExist, PermissionDenied
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext_lazy as _
 from import_export.admin import ImportExportModelAdmin
+from import_export.forms import SelectableFieldsExportForm
 
 from talentpool.actions import (
     approve_account_request,
@@ -36,6 +36,7 @@ from talentpool.models import (
     BUSINESS_ROLES,
     AccountRequest,
     County,
+    LoginLockout,
     Role,
     Township,
     User,
@@ -109,15 +110,35 @@ class RoleAdminMixin:
         return self._role_in(request, self.view_roles)
 
 
+class ChineseExportForm(SelectableFieldsExportForm):
+    """django-import-export labels the export's field boxes with the attribute names, title-
+    cased ("Reserves Required"); these are the model's Chinese names, with the file's column
+    header after them."""
+
+    def _get_field_label(self, resource, field_name: str) -> str:
+        field = resource.fields.get(field_name)
+        column = field.column_name if field else field_name
+        attribute = (field.attribute if field else None) or field_name
+        try:
+            label = resource._meta.model._meta.get_field(attribute).verbose_name
+        except FieldDoesNotExist:
+            label = column
+        return f"{label}（{column}）"
+
+
+class ChineseImportExportModelAdmin(ImportExportModelAdmin):
+    export_form_class = ChineseExportForm
+
+
 @admin.register(County)
-class CountyAdmin(RoleAdminMixin, ImportExportModelAdmin):
+class CountyAdmin(RoleAdminMixin, ChineseImportExportModelAdmin):
     resource_classes = [CountyResource]
     list_display = ["code", "name"]
     search_fields = ["code", "name"]
 
 
 @admin.register(Township)
-class TownshipAdmin(RoleAdminMixin, ImportExportModelAdmin):
+class TownshipAdmin(RoleAdminMixin, ChineseImportExportModelAdmin):
     resource_classes = [TownshipResource]
     list_display = ["code", "name", "county"]
     list_filter = ["county"]
@@ -125,7 +146,7 @@ class TownshipAdmin(RoleAdminMixin, ImportExportModelAdmin):
 
 
 @admin.register(Village)
-class VillageAdmin(RoleAdminMixin, ImportExportModelAdmin):
+class VillageAdmin(RoleAdminMixin, ChineseImportExportModelAdmin):
     resource_classes = [VillageResource]
     list_display = ["code", "name", "township"]
     list_filter = ["township"]
@@ -133,7 +154,7 @@ class VillageAdmin(RoleAdminMixin, ImportExportModelAdmin):
     search_fields = ["code", "name"]
 
 
-@admin.register(AccessAttempt)
+@admin.register(LoginLockout)
 class LoginLockoutAdmin(RoleAdminMixin, admin.ModelAdmin):
     """Failed sign-ins and lockouts; the security administrator unlocks by deleting a row."""
 
@@ -176,7 +197,7 @@ class UserAdmin(RoleAdminMixin, BaseUserAdmin):
     change_roles = frozenset({Role.SYSADMIN, Role.SECADMIN})
     add_roles = frozenset({Role.SYSADMIN})
     form = UserChangeForm
-    list_display = ["username", "get_full_name", "role", "township", "is_active", "last_login"]
+    list_display = ["username", "full_name", "role", "township", "is_active", "last_login"]
     list_filter = ["role", "township", "is_active"]
     list_select_related = ["township"]
     search_fields = ["username", "last_name", "first_name"]
@@ -239,6 +260,10 @@ class UserAdmin(RoleAdminMixin, BaseUserAdmin):
         obj.is_superuser = False
         obj.is_staff = obj.role in ADMIN_SITE_ROLES
         super().save_model(request, obj, form, change)
+
+    @admin.display(description=_("姓名"), ordering="last_name")
+    def full_name(self, obj: User) -> str:
+        return obj.get_full_name()
 
     @admin.display(description=_("密码"))
     def password_state(self, obj: User) -> str:

@@ -8,6 +8,7 @@ from datetime import date
 
 import pghistory
 import pgtrigger
+from axes.models import AccessAttempt
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.contrib.postgres.indexes import GinIndex, OpClass
 from django.core.exceptions import ValidationError
@@ -73,7 +74,9 @@ class TownshipQuerySet(models.QuerySet):
 
 @audited
 class Township(models.Model):
-    county = models.ForeignKey(County, on_delete=models.PROTECT, related_name="townships")
+    county = models.ForeignKey(
+        County, verbose_name=_("县（市、区）"), on_delete=models.PROTECT, related_name="townships"
+    )
     code = models.CharField(_("区划代码"), max_length=12, unique=True)
     name = models.CharField(_("名称"), max_length=50)
 
@@ -95,7 +98,9 @@ class VillageQuerySet(models.QuerySet):
 
 @audited
 class Village(models.Model):
-    township = models.ForeignKey(Township, on_delete=models.PROTECT, related_name="villages")
+    township = models.ForeignKey(
+        Township, verbose_name=_("乡镇（街道）"), on_delete=models.PROTECT, related_name="villages"
+    )
     code = models.CharField(_("区划代码"), max_length=12, unique=True)
     name = models.CharField(_("名称"), max_length=50)
 
@@ -348,6 +353,19 @@ class AccountRequest(models.Model):
         if user.role == self.requested_by.role:
             return _("须由与申请人职责不同的管理员审批（系统管理员与安全管理员互相审批）。")
         return None
+
+
+class LoginLockout(AccessAttempt):
+    """django-axes' failed sign-ins, as the security administrator sees them in the admin (in
+    Chinese; axes names each row "Attempted Access: ...")."""
+
+    class Meta:
+        proxy = True
+        verbose_name = _("登录失败与锁定")
+        verbose_name_plural = _("登录失败与锁定")
+
+    def __str__(self) -> str:
+        return f"{self.username} @ {self.ip_address}"
 
 
 # --- The registry (人才信息库) -----------------------------------------------------------------
