@@ -100,7 +100,8 @@ def reject_account_request(account_request: AccountRequest, *, actor: User) -> N
 
 def tell_account_holder(sender, request, user, **kwargs) -> None:
     """user_logged_in receiver: the user reads which administrators reset what, and when."""
-    if request is None:
+    if request is None or not hasattr(request, "_messages"):
+        # A sign-in without a page to show it on (a test client's force_login): tell next time.
         return
     unseen = list(
         AccountRequest.objects.unseen_by_account(user).select_related("requested_by", "decided_by")

@@ -233,3 +233,22 @@ def test_a_business_role_waits_until_the_user_replaced_the_first_password(
     newcomer = User.objects.get(pk=newcomer.pk)
     assert newcomer.role == Role.UNASSIGNED
     assert not newcomer.user_permissions.exists()
+
+
+def test_a_sign_in_without_a_page_leaves_the_notice_for_the_next_one(
+    client, sysadmin, secadmin, county_officer
+):
+    account_request = request_account_action(
+        county_officer, AccountAction.RESET_SECOND_FACTOR, actor=sysadmin, reason="换手机"
+    )
+    approve_account_request(account_request, actor=secadmin)
+    client.force_login(county_officer)
+    account_request.refresh_from_db()
+    assert account_request.seen_at is None
+    client.logout()
+    page = client.post(
+        reverse("login"), {"username": "county", "password": PASSWORD}, follow=True
+    ).content.decode()
+    assert "换手机" in page
+    account_request.refresh_from_db()
+    assert account_request.seen_at is not None
