@@ -238,9 +238,17 @@ class UserAdmin(RoleAdminMixin, BaseUserAdmin):
     def get_readonly_fields(self, request, obj=None) -> list[str]:
         if obj is None:
             return []
-        readonly = ["password_state", "last_login", "date_joined", "password_changed_at"]
+        # must_change_password is set by the flows only (a new account, an approved reset):
+        # clearing it would let the administrator who knows the first password keep it.
+        readonly = [
+            "password_state",
+            "last_login",
+            "date_joined",
+            "password_changed_at",
+            "must_change_password",
+        ]
         if request.user.role == Role.SECADMIN:
-            return [*readonly, "username", *ACCOUNT_FIELDS[1:], "must_change_password"]
+            return [*readonly, "username", *ACCOUNT_FIELDS[1:]]
         return [*readonly, *RIGHTS_FIELDS]
 
     def formfield_for_manytomany(self, db_field, request, **kwargs):

@@ -252,3 +252,14 @@ def test_a_sign_in_without_a_page_leaves_the_notice_for_the_next_one(
     assert "换手机" in page
     account_request.refresh_from_db()
     assert account_request.seen_at is not None
+
+
+def test_the_system_administrator_cannot_clear_the_first_password_flag(client, sysadmin):
+    newcomer = make_user("newcomer", Role.UNASSIGNED, must_change_password=True)
+    client.force_login(sysadmin)
+    client.post(
+        reverse("admin:talentpool_user_change", args=[newcomer.pk]),
+        {"username": "newcomer", "is_active": "on", "must_change_password": ""},
+    )
+    newcomer.refresh_from_db()
+    assert newcomer.must_change_password
