@@ -34,6 +34,8 @@ def _text_fields():
         for model in apps.get_app_config(app).get_models():
             if any(f.name == "pgh_obj" or f.name == "pgh_label" for f in model._meta.fields):
                 continue  # audit event tables copy their model's fields
+            if model._meta.proxy:
+                continue  # the concrete model's fields (LoginLockout: what django-axes writes)
             for field in model._meta.concrete_fields:
                 if isinstance(field, models.CharField | models.TextField) and field.editable:
                     yield model._meta.label, field
