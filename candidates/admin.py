@@ -2,7 +2,6 @@
 (nominations, the pool, incumbents) is never in the admin; county officers work in the app."""
 
 from django.contrib import admin
-from import_export.admin import ImportExportModelAdmin
 
 from candidates.models import (
     CandidatePolicy,
@@ -12,6 +11,7 @@ from candidates.models import (
     VillagePost,
 )
 from candidates.resources import VillagePostResource
+from talentpool.admin import ChineseImportExportModelAdmin
 
 
 @admin.register(CandidatePolicy)
@@ -52,7 +52,7 @@ class ChecklistAdmin(admin.ModelAdmin):
 
 
 @admin.register(VillagePost)
-class VillagePostAdmin(ImportExportModelAdmin):
+class VillagePostAdmin(ChineseImportExportModelAdmin):
     resource_classes = [VillagePostResource]
     list_display = ["village", "kind", "seat", "reserves_required"]
     list_filter = ["kind", "village__township"]

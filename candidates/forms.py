@@ -37,33 +37,16 @@ from candidates.models import (
     category_for_post,
 )
 from talentpool import codes
+from talentpool.documents import DOCUMENT_MAX_BYTES, DOCUMENT_TYPES, check_document
 from talentpool.forms import PersonForm
 from talentpool.models import AGE_BANDS, Person, Township, User, Village
+from talentpool.text import LONG_TEXT_MAX_LENGTH, NOTE_MAX_LENGTH
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 YES_NO = [("", _("全部")), ("1", _("是")), ("0", _("否"))]
-MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024
-ATTACHMENT_TYPES = {
-    ".pdf": "application/pdf",
-    ".jpg": "image/jpeg",
-    ".jpeg": "image/jpeg",
-    ".png": "image/png",
-    ".doc": "application/msword",
-    ".docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-    ".xls": "application/vnd.ms-excel",
-    ".xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-}
-# The first bytes each kind of file starts with: the extension alone proves nothing.
-MAGIC = {
-    ".pdf": (b"%PDF",),
-    ".jpg": (b"\xff\xd8\xff",),
-    ".jpeg": (b"\xff\xd8\xff",),
-    ".png": (b"\x89PNG",),
-    ".doc": (b"\xd0\xcf\x11\xe0",),
-    ".xls": (b"\xd0\xcf\x11\xe0",),
-    ".docx": (b"PK\x03\x04",),
-    ".xlsx": (b"PK\x03\x04",),
-}
+# Attachments are documents checked whole (talentpool.documents).
+MAX_ATTACHMENT_BYTES = DOCUMENT_MAX_BYTES
+ATTACHMENT_TYPES = DOCUMENT_TYPES
 
 
 def _blank(label) -> list[tuple[str, str]]:
@@ -80,18 +63,8 @@ class VillageChoiceField(forms.ModelChoiceField):
 
 
 def clean_attachment(upload) -> object:
-    """Refuse anything but the office formats, by extension, size and first bytes."""
-    from pathlib import PurePosixPath
-
-    suffix = PurePosixPath(upload.name).suffix.lower()
-    if suffix not in ATTACHMENT_TYPES:
-        raise forms.ValidationError(_("附件只能是PDF、图片（JPG/PNG）、Word或Excel文件。"))
-    if upload.size > MAX_ATTACHMENT_BYTES:
-        raise forms.ValidationError(_("附件不能超过10MB。"))
-    head = upload.read(8)
-    upload.seek(0)
-    if not any(head.startswith(m) for m in MAGIC[suffix]):
-        raise forms.ValidationError(_("附件内容与文件类型（%(ext)s）不符。") % {"ext": suffix})
+    """Refuse anything but a whole, valid PDF, image, Word or Excel file of at most 10 MB."""
+    check_document(upload)
     return upload
 
 
@@ -140,7 +113,9 @@ class NominationForm(forms.Form):
     recommender_position = forms.CharField(
         label=_("推荐人职务（身份）"), max_length=100, required=False
     )
-    reason = forms.CharField(label=_("推荐理由"), widget=forms.Textarea(attrs={"rows": 3}))
+    reason = forms.CharField(
+        label=_("推荐理由"), max_length=NOTE_MAX_LENGTH, widget=forms.Textarea(attrs={"rows": 3})
+    )
     attachment = forms.FileField(label=_("附件（推荐表等）"), required=False)
 
     def __init__(self, *args, user: User, person: Person | None = None, **kwargs) -> None:
@@ -231,18 +206,27 @@ class DecisionForm(forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput)
     decision = forms.ChoiceField(label=_("决定"), choices=(), widget=forms.RadioSelect)
     note = forms.CharField(
-        label=_("意见"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+        label=_("意见"),
+        required=False,
+        max_length=NOTE_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 2}),
     )
     decided_on = forms.DateField(label=_("日期"), widget=DATE)
     party_members_heard = forms.IntegerField(
         label=_("征求党员意见人数"), required=False, min_value=0
     )
     party_member_views = forms.CharField(
-        label=_("党员意见"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+        label=_("党员意见"),
+        required=False,
+        max_length=NOTE_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 2}),
     )
     villagers_heard = forms.IntegerField(label=_("征求群众意见人数"), required=False, min_value=0)
     villager_views = forms.CharField(
-        label=_("群众意见"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+        label=_("群众意见"),
+        required=False,
+        max_length=NOTE_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 2}),
     )
 
     def __init__(self, *args, nomination: Nomination, user: User, **kwargs) -> None:
@@ -437,7 +421,10 @@ class LeaveForm(forms.Form):
         error_messages={"required": _("出库须选择原因。")},
     )
     note = forms.CharField(
-        label=_("说明"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+        label=_("说明"),
+        required=False,
+        max_length=NOTE_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 2}),
     )
 
     def __init__(self, *args, membership: PoolMembership, **kwargs) -> None:
@@ -608,10 +595,14 @@ class ChecklistVersionForm(forms.Form):
     title = forms.CharField(label=_("名称"), max_length=100)
     effective_from = forms.DateField(label=_("施行日期"), widget=DATE)
     qualifications = forms.CharField(
-        label=_("其他资格条件（每行一条）"), widget=forms.Textarea(attrs={"rows": 8})
+        label=_("其他资格条件（每行一条）"),
+        max_length=LONG_TEXT_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 8}),
     )
     negatives = forms.CharField(
-        label=_("负面清单（每行一条）"), widget=forms.Textarea(attrs={"rows": 10})
+        label=_("负面清单（每行一条）"),
+        max_length=LONG_TEXT_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 10}),
     )
 
     def __init__(self, *args, current=None, **kwargs) -> None:

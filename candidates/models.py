@@ -18,11 +18,13 @@ from django.db import models
 from django.db.models import Count, Exists, F, OuterRef, Q, Subquery, Sum, Value
 from django.db.models.functions import Coalesce, Greatest
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from talentpool import codes
 from talentpool.audit import audited
 from talentpool.models import Person, Role, Township, User, Village, years_before
+from talentpool.text import LONG_TEXT_MAX_LENGTH, limited_text
 
 # --- County-level settings --------------------------------------------------------------------
 
@@ -115,7 +117,7 @@ class VillagePostQuerySet(ScopedQuerySet):
     ) -> VillagePostQuerySet:
         """Annotate each post with its active reserves against the required number, whether it
         has an incumbent, and whether that incumbent is near retirement age (一职双备)."""
-        today = today or date.today()
+        today = today or timezone.localdate()
         reserves = (
             PoolMembership.posts.through.objects.filter(
                 villagepost_id=OuterRef("pk"), poolmembership__left_on__isnull=True
@@ -220,13 +222,13 @@ class IncumbencyQuerySet(ScopedQuerySet):
 
     def active(self, on: date | None = None) -> IncumbencyQuerySet:
         """Incumbencies running on `on` (today when None)."""
-        on = on or date.today()
+        on = on or timezone.localdate()
         return self.filter(started_on__lte=on).filter(Q(ended_on__isnull=True) | Q(ended_on__gt=on))
 
     def holding_both_posts(self, on: date | None = None) -> IncumbencyQuerySet:
         """Active secretary incumbencies whose holder is also the same village's director
         (一肩挑)."""
-        on = on or date.today()
+        on = on or timezone.localdate()
         director = Incumbency.objects.active(on).filter(
             person_id=OuterRef("person_id"),
             post__village_id=OuterRef("post__village_id"),
@@ -282,7 +284,7 @@ class Incumbency(models.Model):
         return f"{self.post} {self.person}"
 
     def is_active(self, on: date | None = None) -> bool:
-        on = on or date.today()
+        on = on or timezone.localdate()
         return self.started_on <= on and (self.ended_on is None or self.ended_on > on)
 
 
@@ -326,8 +328,8 @@ class OutreachEvent(models.Model):
     place = models.CharField(_("地点"), max_length=100, blank=True)
     hosted_by = models.CharField(_("主持人"), max_length=100, blank=True)
     policy_list_given = models.BooleanField(_("发放返乡创业优惠政策清单"), default=False)
-    offered = models.TextField(_("宣讲与承诺事项"), blank=True)
-    note = models.TextField(_("备注"), blank=True)
+    offered = limited_text(_("宣讲与承诺事项"), blank=True)
+    note = limited_text(_("备注"), blank=True)
     created_by = models.ForeignKey(
         User, on_delete=models.PROTECT, related_name="+", verbose_name=_("录入人")
     )
@@ -369,7 +371,7 @@ POSITIVE_RESPONSES = frozenset(
 
 class OutreachContactQuerySet(ScopedQuerySet):
     def follow_ups_due(self, on: date | None = None) -> OutreachContactQuerySet:
-        on = on or date.today()
+        on = on or timezone.localdate()
         return self.filter(follow_up_on__lte=on, follow_up_done=False)
 
 
@@ -395,11 +397,11 @@ class OutreachContact(models.Model):
     contacted_on = models.DateField(_("时间"))
     contacted_by = models.CharField(_("走访人"), max_length=100, blank=True)
     policy_list_given = models.BooleanField(_("发放政策清单"), default=False)
-    offered = models.TextField(_("宣讲与承诺事项"), blank=True)
+    offered = limited_text(_("宣讲与承诺事项"), blank=True)
     response = models.CharField(_("本人态度"), max_length=12, choices=Response.choices, blank=True)
     follow_up_on = models.DateField(_("下次跟进日期"), null=True, blank=True)
     follow_up_done = models.BooleanField(_("已跟进"), default=False)
-    note = models.TextField(_("备注"), blank=True)
+    note = limited_text(_("备注"), blank=True)
     created_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -503,7 +505,7 @@ class ChecklistQuerySet(models.QuerySet):
         checklist at all (a fresh or flushed database) gets the defaults first."""
         from candidates import defaults
 
-        on = on or date.today()
+        on = on or timezone.localdate()
         found = self.filter(effective_from__lte=on).order_by("-effective_from", "-version").first()
         if found is None and not Checklist.objects.exists():
             found = defaults.install(Checklist, ChecklistItem, PostRequirement)
@@ -728,7 +730,7 @@ class Nomination(models.Model):
     )
     recommender_name = models.CharField(_("推荐人姓名"), max_length=100)
     recommender_position = models.CharField(_("推荐人职务（身份）"), max_length=100, blank=True)
-    reason = models.TextField(_("推荐理由"))
+    reason = limited_text(_("推荐理由"))
     status = models.CharField(
         _("状态"), max_length=14, choices=Status.choices, default=Status.SCREENING
     )
@@ -945,7 +947,7 @@ class ScreeningCheck(models.Model):
         _("结果"), max_length=8, choices=CheckResult.choices, default=CheckResult.PENDING
     )
     automatic = models.BooleanField(_("系统判定"), default=False)
-    evidence = models.TextField(_("核查依据"), blank=True)
+    evidence = limited_text(_("核查依据"), blank=True)
     checked_by = models.ForeignKey(
         User, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
@@ -981,12 +983,12 @@ class ReviewEvent(models.Model):
         User, verbose_name=_("办理人"), on_delete=models.PROTECT, related_name="+"
     )
     decided_on = models.DateField(_("日期"))
-    note = models.TextField(_("意见"), blank=True)
+    note = limited_text(_("意见"), blank=True)
     # The village stage: what party members and villagers said (村级评议).
     party_members_heard = models.PositiveIntegerField(_("征求党员意见人数"), null=True, blank=True)
-    party_member_views = models.TextField(_("党员意见"), blank=True)
+    party_member_views = limited_text(_("党员意见"), blank=True)
     villagers_heard = models.PositiveIntegerField(_("征求群众意见人数"), null=True, blank=True)
-    villager_views = models.TextField(_("群众意见"), blank=True)
+    villager_views = limited_text(_("群众意见"), blank=True)
     # The nomination's version after this transition: how a repeated or racing decision is told
     # apart from a fresh one.
     version = models.PositiveIntegerField(_("版本"), default=0)
@@ -1035,7 +1037,7 @@ class Consultation(models.Model):
         _("回复"), max_length=8, choices=Answer.choices, default=Answer.PENDING
     )
     answered_on = models.DateField(_("回复日期"), null=True, blank=True)
-    note = models.TextField(_("回复内容"), blank=True)
+    note = limited_text(_("回复内容"), blank=True)
     recorded_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
 
     class Meta:
@@ -1072,7 +1074,7 @@ class Assessment(models.Model):
     held_on = models.DateField(_("日期"))
     score = models.DecimalField(_("得分"), max_digits=5, decimal_places=1, null=True, blank=True)
     max_score = models.DecimalField(_("满分"), max_digits=5, decimal_places=1, default=100)
-    conclusion = models.TextField(_("结论"), blank=True)
+    conclusion = limited_text(_("结论"), blank=True)
     recorded_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
 
     class Meta:
@@ -1110,11 +1112,11 @@ class Assembly(models.Model):
         _("村务监督委员会成员到会人数"), default=0
     )
     representatives_present = models.PositiveSmallIntegerField(_("村民代表到会人数"), default=0)
-    speeches_note = models.TextField(_("竞职演讲情况"), blank=True)
-    qa_note = models.TextField(_("现场答辩情况"), blank=True)
-    result_note = models.TextField(_("推选结果"), blank=True)
+    speeches_note = limited_text(_("竞职演讲情况"), blank=True, max_length=LONG_TEXT_MAX_LENGTH)
+    qa_note = limited_text(_("现场答辩情况"), blank=True, max_length=LONG_TEXT_MAX_LENGTH)
+    result_note = limited_text(_("推选结果"), blank=True, max_length=LONG_TEXT_MAX_LENGTH)
     approved_on = models.DateField(_("乡镇党委审批日期"), null=True, blank=True)
-    approval_note = models.TextField(_("乡镇党委审批意见"), blank=True)
+    approval_note = limited_text(_("乡镇党委审批意见"), blank=True, max_length=LONG_TEXT_MAX_LENGTH)
     created_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -1147,7 +1149,7 @@ class AssemblyCandidate(models.Model):
     nomination = models.ForeignKey(
         Nomination, on_delete=models.PROTECT, related_name="assembly_entries"
     )
-    speech_note = models.TextField(_("演讲与答辩"), blank=True)
+    speech_note = limited_text(_("演讲与答辩"), blank=True)
     votes = models.PositiveIntegerField(_("得票数"), null=True, blank=True)
     elected = models.BooleanField(_("推选为后备"), default=False)
 
@@ -1245,7 +1247,7 @@ class PoolMembership(models.Model):
     leave_reason = models.CharField(
         _("出库原因"), max_length=12, choices=LeaveReason.choices, blank=True
     )
-    leave_note = models.TextField(_("出库说明"), blank=True)
+    leave_note = limited_text(_("出库说明"), blank=True)
     nomination = models.ForeignKey(
         Nomination,
         verbose_name=_("来源推荐"),
@@ -1367,7 +1369,7 @@ class VillageDemand(models.Model):
         _("最低学历"), max_length=2, choices=codes.Education.choices, blank=True
     )
     party_member_required = models.BooleanField(_("须为党员"), default=False)
-    note = models.TextField(_("说明"), blank=True)
+    note = limited_text(_("说明"), blank=True)
     is_open = models.BooleanField(_("未满足"), default=True)
     created_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)

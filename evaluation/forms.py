@@ -25,6 +25,8 @@ from evaluation.models import (
     StepKind,
 )
 from talentpool.models import Person, Township, User
+from talentpool.survey.reader import FileRejected, is_zip, vet_workbook
+from talentpool.text import NOTE_MAX_LENGTH
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 MAX_DIMENSIONS = 8
@@ -105,6 +107,7 @@ def parse_dimensions(text: str) -> list[dict]:
 class RoundForm(forms.ModelForm):
     dimensions_text = forms.CharField(
         label=_("考核维度"),
+        max_length=NOTE_MAX_LENGTH,
         widget=forms.Textarea(attrs={"rows": 4}),
         help_text=_("每行一个维度，最多8个。默认：思想政治、履职能力、工作作风、群众口碑。"),
     )
@@ -259,6 +262,18 @@ class ImportForm(forms.Form):
             )
         if upload.size > UPLOAD_MAX_BYTES:
             raise forms.ValidationError(_("文件不能超过5MB。"))
+        # The survey reader's package checks before openpyxl inflates anything: zip bombs,
+        # encrypted or damaged packages, a file that is no workbook at all.
+        head = upload.read(8)
+        upload.seek(0)
+        if not is_zip(head):
+            raise forms.ValidationError(_("无法读取该文件，请确认是用Excel保存的 .xlsx 文件。"))
+        try:
+            vet_workbook(upload)
+        except FileRejected as rejected:
+            raise forms.ValidationError(rejected.message) from None
+        finally:
+            upload.seek(0)
         return upload
 
 

@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy as _
 from candidates.models import PoolMembership, ScopedQuerySet, VillagePost
 from talentpool.audit import audited
 from talentpool.models import Person, Role, Township, User, Village
+from talentpool.text import LONG_TEXT_MAX_LENGTH, limited_text
 
 # --- Review rounds (考核轮次) -------------------------------------------------------------------
 
@@ -217,7 +218,7 @@ class Review(models.Model):
         _("考核结论"), max_length=12, choices=Conclusion.choices, blank=True
     )
     reviewer = models.CharField(_("考核人"), max_length=100, blank=True)
-    evidence = models.TextField(_("主要事实依据"), blank=True)
+    evidence = limited_text(_("主要事实依据"), blank=True, max_length=LONG_TEXT_MAX_LENGTH)
     status = models.CharField(
         _("状态"), max_length=10, choices=ReviewStatus.choices, default=ReviewStatus.DRAFT
     )

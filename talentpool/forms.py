@@ -1,10 +1,12 @@
 from __future__ import annotations
 
 import contextlib
-from datetime import date
 
 from django import forms
+from django.contrib.auth.forms import AuthenticationForm
 from django.contrib.auth.forms import PasswordChangeForm as BasePasswordChangeForm
+from django.contrib.auth.signals import user_login_failed
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from talentpool import codes
@@ -92,7 +94,7 @@ class RegistryFilterForm(forms.Form):
     def filter(self, qs: PersonQuerySet) -> PersonQuerySet:
         """Apply the valid filters; an invalid one (a stale link, a hand-edited URL) is ignored."""
         data = self.cleaned_data if self.is_valid() else self._valid_part()
-        today = date.today()
+        today = timezone.localdate()
         if data.get("q"):
             qs = qs.search(data["q"])
         if data.get("township"):
@@ -286,7 +288,44 @@ def audited_model_choices():
 # --- Accounts ----------------------------------------------------------------------------------
 
 
+# No one types a longer password; a longer one only costs the server time to hash.
+PASSWORD_MAX_LENGTH = 128
+
+
+def _password_field(label, autocomplete: str) -> forms.CharField:
+    return forms.CharField(
+        label=label,
+        strip=False,
+        max_length=PASSWORD_MAX_LENGTH,
+        widget=forms.PasswordInput(attrs={"autocomplete": autocomplete}),
+    )
+
+
+class LoginForm(AuthenticationForm):
+    """Django's sign-in form, refusing a username longer than any account's before it reaches
+    the authentication backends (Django sets the field's max_length after its validators are
+    built, so it never checks it). The refusal is a failed sign-in like any other: the same
+    message, and counted by the lockout."""
+
+    password = _password_field(_("密码"), "current-password")
+
+    def clean(self):
+        username = self.cleaned_data.get("username") or ""
+        if len(username) > self.username_field.max_length:
+            user_login_failed.send(
+                sender=__name__,
+                credentials={"username": username},
+                request=self.request,
+            )
+            raise self.get_invalid_login_error()
+        return super().clean()
+
+
 class PasswordChangeForm(BasePasswordChangeForm):
+    old_password = _password_field(_("当前密码"), "current-password")
+    new_password1 = _password_field(_("新密码"), "new-password")
+    new_password2 = _password_field(_("确认新密码"), "new-password")
+
     def clean_new_password1(self) -> str:
         password = self.cleaned_data["new_password1"]
         if self.user.check_password(password):

@@ -5,6 +5,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
@@ -78,7 +79,7 @@ def parse_id_number(raw: str | None, *, today: date | None = None) -> IdInfo:
     number = normalize_id_number(raw or "")
     if not number:
         raise InvalidIdNumber("missing_id", _("请填写身份证号"))
-    today = today or date.today()
+    today = today or timezone.localdate()
     if not re.fullmatch(r"[0-9X]+", number):
         raise _invalid(_("身份证号只能包含数字，最后一位可以是X"))
     if len(number) == 15:

@@ -96,6 +96,11 @@ PERSONAL_DATA: dict[str, dict[str, Item]] = {
         "detail": _p("个人信息访问留痕：查询条件、行数（可能含身份证号）", HIDDEN),
         "fields": _p("个人信息访问留痕：涉及字段", SHOWN),
     },
+    # django-axes' failed sign-ins (shown to the security administrator through this proxy).
+    "talentpool.LoginLockout": {
+        "username": _p("登录失败计数与锁定：哪个用户名", SHOWN),
+        "ip_address": _p("登录失败计数与锁定：从哪里", SHOWN),
+    },
     "talentpool.ExportRequest": {
         "params": _p("导出条件（可能含姓名、身份证号）", HIDDEN),
         "params_text": _p("导出条件说明", HIDDEN),

@@ -8,11 +8,12 @@ from datetime import date
 
 import pghistory
 import pgtrigger
+from axes.models import AccessAttempt
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.contrib.postgres.indexes import GinIndex, OpClass
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -26,7 +27,7 @@ from talentpool.identity import (
     validate_id_number,
     validate_phone,
 )
-from talentpool.text import pinyin_full, pinyin_initials
+from talentpool.text import LONG_TEXT_MAX_LENGTH, limited_text, pinyin_full, pinyin_initials
 
 # --- Places (统计用区划代码: 12 digits, the first 6 are GB/T 2260) -------------------------------
 
@@ -73,7 +74,9 @@ class TownshipQuerySet(models.QuerySet):
 
 @audited
 class Township(models.Model):
-    county = models.ForeignKey(County, on_delete=models.PROTECT, related_name="townships")
+    county = models.ForeignKey(
+        County, verbose_name=_("县（市、区）"), on_delete=models.PROTECT, related_name="townships"
+    )
     code = models.CharField(_("区划代码"), max_length=12, unique=True)
     name = models.CharField(_("名称"), max_length=50)
 
@@ -95,7 +98,9 @@ class VillageQuerySet(models.QuerySet):
 
 @audited
 class Village(models.Model):
-    township = models.ForeignKey(Township, on_delete=models.PROTECT, related_name="villages")
+    township = models.ForeignKey(
+        Township, verbose_name=_("乡镇（街道）"), on_delete=models.PROTECT, related_name="villages"
+    )
     code = models.CharField(_("区划代码"), max_length=12, unique=True)
     name = models.CharField(_("名称"), max_length=50)
 
@@ -245,6 +250,122 @@ pghistory.track(
     obj_field=None,
     model_name="UserPermissionEvent",
 )(User.user_permissions.through)
+
+
+# --- Account actions that need two administrators (三权分立) -----------------------------------
+
+
+class AccountAction(models.TextChoices):
+    RESET_PASSWORD = "reset_password", _("重置密码（发放一次性口令）")
+    RESET_SECOND_FACTOR = "reset_second_factor", _("重置双因素认证")
+
+
+class AccountRequestStatus(models.TextChoices):
+    REQUESTED = "requested", _("待审批")
+    DONE = "done", _("已批准并执行")
+    REJECTED = "rejected", _("已驳回")
+
+
+# Who may ask for and who may decide an account action: the system and the security
+# administrator, each deciding what the other asked for (see SECURITY.md).
+ACCOUNT_REQUEST_ROLES = frozenset({Role.SYSADMIN, Role.SECADMIN})
+
+
+class AccountRequestQuerySet(models.QuerySet):
+    def awaiting_decision(self) -> AccountRequestQuerySet:
+        return self.filter(status=AccountRequestStatus.REQUESTED)
+
+    def unseen_by_account(self, user: User) -> AccountRequestQuerySet:
+        """Actions done to `user`'s account that they have not been told about at sign-in."""
+        return self.filter(account=user, status=AccountRequestStatus.DONE, seen_at__isnull=True)
+
+
+@audited
+class AccountRequest(models.Model):
+    """A password or second-factor reset of one account: asked for by one administrator, done
+    only when an administrator of the other duty approves it (talentpool.actions)."""
+
+    account = models.ForeignKey(
+        User, verbose_name=_("账号"), on_delete=models.PROTECT, related_name="account_requests"
+    )
+    action = models.CharField(_("操作"), max_length=30, choices=AccountAction.choices)
+    reason = models.CharField(_("事由"), max_length=200)
+    status = models.CharField(
+        _("状态"),
+        max_length=12,
+        choices=AccountRequestStatus.choices,
+        default=AccountRequestStatus.REQUESTED,
+    )
+    requested_by = models.ForeignKey(
+        User, verbose_name=_("申请人"), on_delete=models.PROTECT, related_name="+"
+    )
+    requested_at = models.DateTimeField(_("申请时间"), default=timezone.now)
+    decided_by = models.ForeignKey(
+        User,
+        verbose_name=_("审批人"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    decided_at = models.DateTimeField(_("审批时间"), null=True, blank=True)
+    seen_at = models.DateTimeField(_("本人知悉时间"), null=True, blank=True)
+
+    objects = AccountRequestQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("账号操作申请")
+        verbose_name_plural = _("账号操作申请（重置密码、双因素认证）")
+        ordering = ["-requested_at", "-id"]
+        constraints = [
+            # Nobody asks for their own account or decides their own request; the database
+            # holds the line whatever page wrote the row.
+            models.CheckConstraint(
+                name="account_request_not_for_requester", condition=~Q(account=F("requested_by"))
+            ),
+            models.CheckConstraint(
+                name="account_request_not_decided_by_requester",
+                condition=Q(decided_by__isnull=True) | ~Q(decided_by=F("requested_by")),
+            ),
+            models.CheckConstraint(
+                name="account_request_not_decided_by_account",
+                condition=Q(decided_by__isnull=True) | ~Q(decided_by=F("account")),
+            ),
+            models.CheckConstraint(
+                name="account_request_decided_has_decider",
+                condition=Q(status="requested") | Q(decided_by__isnull=False),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_action_display()} {self.account}（{self.get_status_display()}）"
+
+    def refusal_for(self, user: User) -> str | None:
+        """Why `user` may not decide this request, or None when they may."""
+        if self.status != AccountRequestStatus.REQUESTED:
+            return _("该申请已处理。")
+        if user.role not in ACCOUNT_REQUEST_ROLES:
+            return _("只有系统管理员和安全管理员可以审批账号操作。")
+        if user.pk == self.requested_by_id:
+            return _("不能审批自己提出的申请，须由另一名管理员审批。")
+        if user.pk == self.account_id:
+            return _("不能审批针对自己账号的申请。")
+        if user.role == self.requested_by.role:
+            return _("须由与申请人职责不同的管理员审批（系统管理员与安全管理员互相审批）。")
+        return None
+
+
+class LoginLockout(AccessAttempt):
+    """django-axes' failed sign-ins, as the security administrator sees them in the admin (in
+    Chinese; axes names each row "Attempted Access: ...")."""
+
+    class Meta:
+        proxy = True
+        verbose_name = _("登录失败与锁定")
+        verbose_name_plural = _("登录失败与锁定")
+
+    def __str__(self) -> str:
+        return f"{self.username} @ {self.ip_address}"
 
 
 # --- The registry (人才信息库) -----------------------------------------------------------------
@@ -401,7 +522,7 @@ class Person(models.Model):
     village_post_intention = models.CharField(
         _("任职意愿"), max_length=12, choices=codes.Willingness.choices, blank=True
     )
-    remark = models.TextField(_("备注"), blank=True)
+    remark = limited_text(_("备注"), blank=True, max_length=LONG_TEXT_MAX_LENGTH)
     # What a survey carried that no field takes, and values kept as written where they could not
     # be coded ({heading: text}): never discarded, shown on the person's page.
     other_info = models.JSONField(_("其他信息"), default=dict, blank=True)
@@ -496,7 +617,7 @@ class Person(models.Model):
             raise ValidationError(errors)
 
     def age(self, today: date | None = None) -> int | None:
-        return age_on(self.birth_date, today or date.today())
+        return age_on(self.birth_date, today or timezone.localdate())
 
     def shows_personal_data_to(self, user: User, *, granted: bool = False) -> bool:
         """Whether `user` sees this person's full ID number and phone now: they hold the right
@@ -572,7 +693,7 @@ class AccessLog(models.Model):
         related_name="+",
     )
     fields = models.JSONField(_("涉及字段"), default=list, blank=True)
-    reason = models.TextField(_("事由"), blank=True)
+    reason = limited_text(_("事由"), blank=True)
     ip_address = models.GenericIPAddressField(_("IP地址"), null=True, blank=True)
     path = models.CharField(_("页面"), max_length=500, blank=True)
     detail = models.JSONField(_("详情"), default=dict, blank=True)

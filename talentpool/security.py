@@ -16,12 +16,15 @@ For other apps:
 from __future__ import annotations
 
 import contextvars
+import ipaddress
 import logging
 import string
 import time
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
+from axes.handlers.database import AxesDatabaseHandler
+from axes.helpers import get_failure_limit
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import connection
@@ -95,6 +98,52 @@ def start_session_clock(sender, request, user, **kwargs) -> None:
         request.session[SESSION_SEEN_AT] = now
 
 
+# --- Sign-in failures (django-axes) --------------------------------------------------------------
+
+
+def lockout_username(request, credentials: dict | None) -> str | None:
+    """The username django-axes records (AXES_USERNAME_CALLABLE): cut to the length of a real
+    username, so that a longer one is counted as the failure it is instead of failing to save."""
+    from django.contrib.auth import get_user_model
+
+    source = credentials if credentials is not None else getattr(request, "POST", {})
+    username = source.get("username")
+    if username is None:
+        return None
+    return str(username)[: get_user_model()._meta.get_field("username").max_length]
+
+
+class LockoutHandler(AxesDatabaseHandler):
+    """django-axes' database handler, with a second limit per address.
+
+    A username is locked from one address after AXES_FAILURE_LIMIT failures (the pair, so one
+    officer's typos do not lock out the colleagues behind the same township NAT). Password
+    spraying tries one password on many usernames from one address and never reaches that
+    limit for any pair: so an address is locked for every username once its failures, summed
+    over all usernames within the cool-off time, reach AXES_ADDRESS_FAILURE_LIMIT."""
+
+    def get_failures(self, request, credentials: dict | None = None) -> int:
+        failures = super().get_failures(request, credentials)
+        if self.address_failures(request) >= settings.AXES_ADDRESS_FAILURE_LIMIT:
+            return max(failures, get_failure_limit(request, credentials))
+        return failures
+
+    @staticmethod
+    def address_failures(request) -> int:
+        from axes.models import AccessAttempt
+        from django.db.models import Sum
+        from django.utils import timezone
+
+        address = getattr(request, "axes_ip_address", None)
+        if not address:
+            return 0
+        since = timezone.now() - settings.AXES_COOLOFF_TIME
+        total = AccessAttempt.objects.filter(ip_address=address, attempt_time__gte=since).aggregate(
+            total=Sum("failures_since_start")
+        )["total"]
+        return total or 0
+
+
 # --- Showing personal data after a reason (查看完整信息) ------------------------------------------
 
 # The current request's user and reveal grants, set by AccountSecurityMiddleware, so that
@@ -153,6 +202,29 @@ def client_ip(request: HttpRequest) -> str | None:
     from axes.helpers import get_client_ip_address
 
     return get_client_ip_address(request) or None
+
+
+def request_client_ip(request) -> str | None:
+    """The address of the client that sent `request` (django-axes' AXES_CLIENT_IP_CALLABLE).
+
+    Directly on the network, REMOTE_ADDR. Behind TRUSTED_PROXY_COUNT reverse proxies (nginx),
+    REMOTE_ADDR is the nearest proxy and each proxy appends the address it saw to
+    X-Forwarded-For, so the client is that many entries from the right; anything further left
+    was written by the client and is not believed."""
+    meta = getattr(request, "META", {})
+    remote = meta.get("REMOTE_ADDR") or None
+    count = settings.TRUSTED_PROXY_COUNT
+    if not count:
+        return remote
+    hops = [part.strip() for part in meta.get("HTTP_X_FORWARDED_FOR", "").split(",")]
+    hops = [hop for hop in hops if hop]
+    if len(hops) < count:
+        return remote
+    candidate = hops[-count]
+    try:
+        return str(ipaddress.ip_address(candidate))
+    except ValueError:
+        return remote
 
 
 def log_access(

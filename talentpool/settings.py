@@ -51,14 +51,15 @@ INSTALLED_APPS = [
     "django_htmx",
     "import_export",
     "pgtrigger",
-    "pghistory",
+    "talentpool.library_apps.PGHistoryConfig",
     "pghistory.admin",
     "django_tasks",
-    "django_tasks_db",
-    "axes",
-    "django_otp",
-    "django_otp.plugins.otp_totp",
+    "talentpool.library_apps.TasksDatabaseConfig",
+    "talentpool.library_apps.AxesConfig",
+    "talentpool.library_apps.OtpConfig",
+    "talentpool.library_apps.OtpTotpConfig",
     "csp",
+    # The core (its AppConfig); the lines above name the libraries' apps in Chinese.
     "talentpool",
     "candidates",
     "training",
@@ -156,19 +157,32 @@ ACCOUNT_IDLE_DAYS = env.int("ACCOUNT_IDLE_DAYS", default=90)
 
 # Login failures (django-axes): 5 failures lock that username from that address for 15 minutes.
 # Keyed by the pair, because a township's officers share one NAT address: one officer's typos
-# must not lock out the others, and nobody can lock out an officer from elsewhere.
+# must not lock out the others, and nobody can lock out an officer from elsewhere. Password
+# spraying (one password, many usernames) is stopped per address: 20 failures from one address
+# within the 15 minutes, whatever the usernames, lock that address (talentpool.security.
+# LockoutHandler).
+AXES_HANDLER = "talentpool.security.LockoutHandler"
 AXES_FAILURE_LIMIT = 5
+AXES_ADDRESS_FAILURE_LIMIT = env.int("AXES_ADDRESS_FAILURE_LIMIT", default=20)
 AXES_COOLOFF_TIME = timedelta(minutes=15)
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
 AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 AXES_VERBOSE = False
-# Behind a TLS proxy the client address comes from X-Forwarded-For (the proxy's own is useless).
-AXES_IPWARE_PROXY_COUNT = env.int("AXES_PROXY_COUNT", default=0) or None
-AXES_IPWARE_META_PRECEDENCE_ORDER = (
-    ("HTTP_X_FORWARDED_FOR", "REMOTE_ADDR") if AXES_IPWARE_PROXY_COUNT else ("REMOTE_ADDR",)
+AXES_USERNAME_CALLABLE = "talentpool.security.lockout_username"
+# The client's address, for lockouts and the access log. Behind reverse proxies (nginx) every
+# request comes from the proxy: TRUSTED_PROXY_COUNT says how many proxies stand in front (each
+# appends to X-Forwarded-For) and the client's address is read that many entries from the right
+# of that header. Directly on the network (0, the default) the header is ignored: a client
+# could write anything into it. BEHIND_TLS_PROXY=true implies one proxy unless it says otherwise.
+BEHIND_TLS_PROXY = env.bool("BEHIND_TLS_PROXY", default=False)
+TRUSTED_PROXY_COUNT = env.int(
+    "TRUSTED_PROXY_COUNT", default=env.int("AXES_PROXY_COUNT", default=int(BEHIND_TLS_PROXY))
 )
+if TRUSTED_PROXY_COUNT < 0:
+    raise ImproperlyConfigured("TRUSTED_PROXY_COUNT must be 0 or more.")
+AXES_CLIENT_IP_CALLABLE = "talentpool.security.request_client_ip"
 
 # Second factor (TOTP, django-otp) for the county officers and the three administrator roles.
 # On in every deployment; the embedded-database (demo, developer) machine turns it off, and the
@@ -233,7 +247,7 @@ SECURE_SSL_REDIRECT = HTTPS
 SECURE_HSTS_SECONDS = 31536000 if HTTPS else 0
 SECURE_HSTS_INCLUDE_SUBDOMAINS = HTTPS
 SECURE_HSTS_PRELOAD = HTTPS
-if env.bool("BEHIND_TLS_PROXY", default=False):
+if BEHIND_TLS_PROXY:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SESSION_COOKIE_HTTPONLY = True
 # The server forgets a session idle this long (AccountSecurityMiddleware refreshes it on use).

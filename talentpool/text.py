@@ -124,3 +124,26 @@ def pinyin_initials(name: str) -> str:
 def pinyin_full(name: str) -> str:
     """Lower-case toneless pinyin without separators: 张维 -> "zhangwei"."""
     return "".join(_name_syllables(name, initials=False))
+
+
+# --- Free text typed by users: always a limit, checked by the model and by its forms ----------
+
+# A note, an opinion, a reason: about four pages of Chinese.
+NOTE_MAX_LENGTH = 2000
+# A description, the minutes of a meeting, a person's 备注 (as long as a survey cell may be).
+LONG_TEXT_MAX_LENGTH = 5000
+
+
+def limited_text(verbose_name=None, *, max_length: int = NOTE_MAX_LENGTH, **kwargs):
+    """A TextField with a maximum length. Django passes a TextField's max_length to its form
+    field (which refuses longer text with a Chinese message and shows it again) but does not
+    check it in the model: the validator does that, for full_clean and the admin."""
+    from django.core.validators import MaxLengthValidator
+    from django.db import models
+
+    return models.TextField(
+        verbose_name,
+        max_length=max_length,
+        validators=[MaxLengthValidator(max_length), *kwargs.pop("validators", [])],
+        **kwargs,
+    )

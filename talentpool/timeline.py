@@ -10,6 +10,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 
+from django.utils import timezone
+
 from talentpool.models import Person
 
 
@@ -35,7 +37,12 @@ def register(provider: Provider) -> Provider:
 def entries_for(person: Person) -> list[Entry]:
     """All entries for `person`, newest first."""
     entries = [
-        Entry(person.created_at.date(), "登记", "登记入人才信息库", person.get_absolute_url())
+        Entry(
+            timezone.localdate(person.created_at),
+            "登记",
+            "登记入人才信息库",
+            person.get_absolute_url(),
+        )
     ]
     for provider in _providers:
         entries.extend(provider(person))

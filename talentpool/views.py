@@ -34,6 +34,7 @@ from talentpool.forms import (
     AuditFilterForm,
     ExportDecisionForm,
     ExportRequestForm,
+    LoginForm,
     PasswordChangeForm,
     PersonForm,
     RegistryFilterForm,
@@ -225,6 +226,7 @@ def access_log(request: HttpRequest) -> HttpResponse:
 def login(request: HttpRequest) -> HttpResponse:
     view = auth_views.LoginView.as_view(
         template_name="talentpool/login.html",
+        authentication_form=LoginForm,
         extra_context={"require_2fa": settings.REQUIRE_2FA},
     )
     return view(request)

@@ -113,3 +113,25 @@ pytest_plugins = ["tests.browser"]
 def media_root(settings, tmp_path_factory):
     """Uploaded files and generated exports go to a throw-away folder, never var/media."""
     settings.MEDIA_ROOT = tmp_path_factory.mktemp("media")
+
+
+@pytest.fixture
+def local_clock(monkeypatch):
+    """Set the clock to a moment given in the deployment's local time (Asia/Shanghai).
+
+    Patches django.utils.timezone.now, which localdate(), localtime() and the auto_now fields
+    read; code that asks the machine's own clock (date.today()) is not moved, so a test at a
+    date far from the real one catches it, and a test in the small hours catches a date taken
+    in UTC."""
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    from django.conf import settings
+    from django.utils import timezone
+
+    def set_clock(*args) -> datetime:
+        moment = datetime(*args, tzinfo=ZoneInfo(settings.TIME_ZONE))
+        monkeypatch.setattr(timezone, "now", lambda: moment.astimezone(ZoneInfo("UTC")))
+        return moment
+
+    return set_clock

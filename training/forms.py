@@ -9,8 +9,8 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from candidates.forms import MAGIC as ATTACHMENT_MAGIC
 from candidates.models import PoolCategory, PoolMembership
+from talentpool.documents import check_document
 from talentpool.models import County, Person, Role, Township, User, Village
 from training.actions import ActionRefused, check_party_step
 from training.compliance import STATUS_LABELS
@@ -755,17 +755,8 @@ class EvidenceForm(forms.Form):
             raise forms.ValidationError(
                 gettext("不支持此类文件，请上传图片、PDF、Word 或 Excel 文件。")
             )
-        if upload.size > EVIDENCE_MAX_BYTES:
-            raise forms.ValidationError(gettext("文件超过10MB。"))
-        if upload.size == 0:
-            raise forms.ValidationError(gettext("文件是空的。"))
-        # The extension alone proves nothing: a page renamed .jpg is not a photo.
-        head = upload.read(8)
-        upload.seek(0)
-        if not head.startswith(ATTACHMENT_MAGIC[suffix]):
-            raise forms.ValidationError(
-                gettext("文件内容与文件类型（%(ext)s）不符。") % {"ext": suffix}
-            )
+        # The whole file, not its first bytes: "%PDF" followed by a web page is not a PDF.
+        check_document(upload, max_bytes=EVIDENCE_MAX_BYTES)
         return upload
 
     def save(self, achievement: Achievement, *, user: User) -> Evidence:

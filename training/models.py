@@ -24,7 +24,9 @@ from django.utils.translation import gettext_lazy as _
 
 from candidates.models import ScopedQuerySet
 from talentpool.audit import audited
+from talentpool.documents import DOCUMENT_MAX_BYTES, DOCUMENT_TYPES
 from talentpool.models import County, Person, Role, Township, User, Village
+from talentpool.text import LONG_TEXT_MAX_LENGTH, limited_text
 
 # --- Courses (培训) ----------------------------------------------------------------------------
 
@@ -136,7 +138,7 @@ class Course(models.Model):
     capacity = models.PositiveIntegerField(
         _("计划人数"), null=True, blank=True, help_text=_("留空表示不限人数")
     )
-    description = models.TextField(_("培训内容"), blank=True)
+    description = limited_text(_("培训内容"), blank=True, max_length=LONG_TEXT_MAX_LENGTH)
     created_by = models.ForeignKey(
         User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", editable=False
     )
@@ -557,7 +559,7 @@ class Mentorship(models.Model):
     mentor_title = models.CharField(_("导师职务"), max_length=50, blank=True)
     start_on = models.DateField(_("开始日期"))
     end_on = models.DateField(_("结束日期"), null=True, blank=True)
-    goals = models.TextField(_("培养目标"), blank=True)
+    goals = limited_text(_("培养目标"), blank=True)
     created_by = models.ForeignKey(
         User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", editable=False
     )
@@ -670,9 +672,9 @@ class TalkLog(models.Model):
     kind = models.CharField(
         _("方式"), max_length=10, choices=TalkKind.choices, default=TalkKind.TALK
     )
-    topics = models.TextField(_("谈话内容"))
-    problems = models.TextField(_("反映的问题"), blank=True)
-    follow_up = models.TextField(_("跟进措施"), blank=True)
+    topics = limited_text(_("谈话内容"))
+    problems = limited_text(_("反映的问题"), blank=True)
+    follow_up = limited_text(_("跟进措施"), blank=True)
     recorded_by = models.ForeignKey(
         User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", editable=False
     )
@@ -756,11 +758,11 @@ class PracticePost(models.Model):
     start_on = models.DateField(_("开始日期"))
     end_on = models.DateField(_("结束日期"))
     full_time = models.BooleanField(_("全脱产"), default=True)
-    duties = models.TextField(_("岗位职责（设岗定责）"))
+    duties = limited_text(_("岗位职责（设岗定责）"), max_length=LONG_TEXT_MAX_LENGTH)
     assessment_grade = models.CharField(
         _("期满评价"), max_length=10, choices=AssessmentGrade.choices, blank=True
     )
-    assessment = models.TextField(_("接收单位评价意见"), blank=True)
+    assessment = limited_text(_("接收单位评价意见"), blank=True)
     assessed_on = models.DateField(_("评价日期"), null=True, blank=True)
     assessed_by = models.ForeignKey(
         User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", editable=False
@@ -837,7 +839,7 @@ class PostTask(models.Model):
     status = models.CharField(
         _("完成情况"), max_length=10, choices=TaskStatus.choices, default=TaskStatus.ONGOING
     )
-    outcome = models.TextField(_("完成效果"), blank=True)
+    outcome = limited_text(_("完成效果"), blank=True)
 
     class Meta:
         verbose_name = _("交办任务")
@@ -899,7 +901,7 @@ class Achievement(models.Model):
     kind = models.CharField(_("实绩类别"), max_length=20, choices=AchievementKind.choices)
     date = models.DateField(_("日期"))
     title = models.CharField(_("事项"), max_length=100)
-    description = models.TextField(_("具体情况"), blank=True)
+    description = limited_text(_("具体情况"), blank=True, max_length=LONG_TEXT_MAX_LENGTH)
     company = models.CharField(_("对接企业"), max_length=100, blank=True)
     agreement_signed = models.BooleanField(_("已签订协议"), default=False)
     investment = models.DecimalField(
@@ -945,17 +947,9 @@ class Achievement(models.Model):
         return self.confirmed_at is not None
 
 
-EVIDENCE_EXTENSIONS = {
-    ".jpg": "image/jpeg",
-    ".jpeg": "image/jpeg",
-    ".png": "image/png",
-    ".pdf": "application/pdf",
-    ".doc": "application/msword",
-    ".docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-    ".xls": "application/vnd.ms-excel",
-    ".xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-}
-EVIDENCE_MAX_BYTES = 10 * 1024 * 1024
+# Evidence files are documents checked whole (talentpool.documents).
+EVIDENCE_EXTENSIONS = DOCUMENT_TYPES
+EVIDENCE_MAX_BYTES = DOCUMENT_MAX_BYTES
 
 
 def evidence_path(instance: Evidence, filename: str) -> str:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from django.db.models import Min, OuterRef, Subquery
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from talentpool.models import Person
@@ -54,7 +55,7 @@ def training_entries(person: Person) -> list[Entry]:
         }
         if enrolment.completed:
             text += _("，已结业")
-        on = enrolment.first_date or enrolment.enrolled_at.date()
+        on = enrolment.first_date or timezone.localdate(enrolment.enrolled_at)
         entries.append(Entry(on, _("培训"), text, enrolment.course.get_absolute_url()))
 
     person_url = reverse("training:person", args=[person.pk])

@@ -21,6 +21,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from talentpool.text import LONG_TEXT_MAX_LENGTH, limited_text
+
 __all__ = ["BatchStatus", "ImportBatch", "ImportRow", "RowAction", "upload_path"]
 
 
@@ -387,7 +389,7 @@ class ImportRow(models.Model):
     is_veteran = models.BooleanField(null=True, blank=True)
     return_intention = models.CharField(max_length=12, null=True, blank=True)
     village_post_intention = models.CharField(max_length=12, null=True, blank=True)
-    remark = models.TextField(null=True, blank=True)
+    remark = limited_text(null=True, blank=True, max_length=LONG_TEXT_MAX_LENGTH)
     # Values of columns no field takes (and of values kept as written): {heading: text}.
     other_info = models.JSONField(null=True, blank=True)
 

@@ -21,6 +21,7 @@ import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from openpyxl.utils import get_column_letter
 
@@ -36,7 +37,14 @@ from talentpool.identity import (
 )
 from talentpool.survey.fields import FIELD_LABELS
 from talentpool.survey.fields import FIELDS as READER_FIELDS
-from talentpool.text import ZERO_WIDTH, clean_name, clean_text, remove_whitespace, to_halfwidth
+from talentpool.text import (
+    LONG_TEXT_MAX_LENGTH,
+    ZERO_WIDTH,
+    clean_name,
+    clean_text,
+    remove_whitespace,
+    to_halfwidth,
+)
 
 __all__ = [
     "FIELD_LABELS",
@@ -62,7 +70,7 @@ MAX_LENGTHS = {
     "work_place": 100,
     "industry_unit": 200,
     "skills": 500,
-    "remark": 5000,
+    "remark": LONG_TEXT_MAX_LENGTH,
     "village_text": 50,
 }
 # Longest text kept of one value in the person's other information.
@@ -488,7 +496,7 @@ class RowNormaliser:
         self.header = header
         # Columns no field takes, kept as the person's other information under their heading.
         self.other_columns = list(other_columns)
-        self.today = today or datetime.date.today()
+        self.today = today or timezone.localdate()
         self.births = _BirthCache(self.today)
         self.gender = _Codes(codes.parse_gender)
         self.coded = {fld: _Codes(parse) for fld, parse in CODED_FIELDS.items()}

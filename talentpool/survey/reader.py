@@ -732,6 +732,16 @@ def _read_stream(
     return _read_text(fh.read(), filename, answers)
 
 
+def is_zip(head: bytes) -> bool:
+    """Whether a file's first bytes are a zip container's (an OOXML or ODS package)."""
+    return head.startswith(_ZIP_MAGIC)
+
+
+def is_ole2(head: bytes) -> bool:
+    """Whether a file's first bytes are an OLE2 compound file's (.xls, .doc)."""
+    return head.startswith(_OLE2_MAGIC)
+
+
 def vet_workbook(fh: BinaryIO) -> list[str]:
     """Vet a workbook container (an OOXML/ODS zip or an OLE2 .xls) before calamine opens it:
     zip bombs, grids too large to allocate, damaged or encrypted files raise FileRejected;
@@ -769,8 +779,48 @@ def _zip_entry_count(fh: BinaryIO) -> int | None:
     return struct.unpack_from("<H", tail, pos + 10)[0]
 
 
-def _inspect_zip(fh: BinaryIO) -> list[str]:
-    """Vet an OOXML/ODS package from its zip directory before calamine inflates anything."""
+def vet_word_document(fh: BinaryIO) -> None:
+    """Vet a Word file with the same container checks as a workbook: a .docx package (zip
+    bombs, encryption, a damaged or lying member, the main document part present) or an OLE2
+    .doc (a readable compound file holding a WordDocument stream). Raises FileRejected."""
+    head = fh.read(8)
+    fh.seek(0)
+    if head.startswith(_ZIP_MAGIC):
+        zf, infos = _open_zip_package(fh)
+        if "word/document.xml" not in {i.filename for i in infos}:
+            raise FileRejected(
+                "not_a_document", "这个文件是压缩包或其他 Office 文档，不是 Word 文档。"
+            )
+        try:
+            for info in infos:
+                if _parsed_by_calamine(info.filename):
+                    _inflate_and_measure(zf, info)
+        except FileRejected:
+            raise
+        except Exception:
+            raise _damaged() from None
+        fh.seek(0)
+        return
+    if head.startswith(_OLE2_MAGIC):
+        data = fh.read()
+        fh.seek(0)
+        try:
+            cfb = _Cfb(data)
+            if cfb.has("EncryptionInfo") or cfb.has("EncryptedPackage"):
+                raise _encrypted()
+            if cfb.stream("WordDocument") is None:
+                raise FileRejected("not_a_document", "这是一个 Office 文件，但不是 Word 文档。")
+        except FileRejected:
+            raise
+        except (ValueError, struct.error, IndexError, OverflowError):
+            raise _damaged() from None
+        return
+    raise FileRejected("not_a_document", "文件内容不是 Word 文档。")
+
+
+def _open_zip_package(fh: BinaryIO) -> tuple[zipfile.ZipFile, list[zipfile.ZipInfo]]:
+    """Open an OOXML/ODS package from its zip directory, refusing zip bombs, encrypted
+    members and a damaged directory before anything is inflated."""
     count = _zip_entry_count(fh)
     # 0xFFFF means the real count is in a zip64 record: no workbook has that many parts.
     if count is not None and count > MAX_ZIP_MEMBERS:
@@ -792,6 +842,12 @@ def _inspect_zip(fh: BinaryIO) -> list[str]:
             raise bomb
         if info.flag_bits & 0x1:
             raise _encrypted()
+    return zf, infos
+
+
+def _inspect_zip(fh: BinaryIO) -> list[str]:
+    """Vet an OOXML/ODS package from its zip directory before calamine inflates anything."""
+    zf, infos = _open_zip_package(fh)
     names = {i.filename for i in infos}
     if "xl/workbook.bin" in names:
         raise _not_a_spreadsheet("这是 Excel 二进制工作簿（.xlsb）")

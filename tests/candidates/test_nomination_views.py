@@ -10,6 +10,7 @@ from candidates.models import Nomination, NominationAttachment, Status
 from talentpool.identity import make_id_number
 from talentpool.models import Person
 from tests.candidates.factories import make_candidate, make_leader, make_nomination
+from tests.documents import pdf_bytes
 from tests.factories import make_person, make_village
 
 
@@ -221,7 +222,8 @@ def test_attachments_are_stored_under_a_server_name_and_streamed_in_scope(
         make_candidate(township_a, village_a), village_a, actor=township_officer_a
     )
     client.force_login(township_officer_a)
-    upload = SimpleUploadedFile("../../推荐表.pdf", b"%PDF-1.4 test", "text/html")
+    document = pdf_bytes()
+    upload = SimpleUploadedFile("../../推荐表.pdf", document, "text/html")
 
     response = client.post(
         reverse("candidates:attachment_upload", args=[nomination.pk]), {"file": upload}
@@ -234,7 +236,7 @@ def test_attachments_are_stored_under_a_server_name_and_streamed_in_scope(
     assert ".." not in attachment.file.name and "推荐表" not in attachment.file.name
     assert (settings.MEDIA_ROOT / attachment.file.name).exists()
     download = client.get(reverse("candidates:attachment", args=[attachment.pk]))
-    assert b"".join(download.streaming_content) == b"%PDF-1.4 test"
+    assert b"".join(download.streaming_content) == document
     assert download["Content-Type"] == "application/pdf"
     assert "attachment;" in download["Content-Disposition"]
     assert download["X-Content-Type-Options"] == "nosniff"
@@ -247,8 +249,12 @@ def test_attachments_are_stored_under_a_server_name_and_streamed_in_scope(
 @pytest.mark.parametrize(
     ("name", "content", "message"),
     [
-        ("脚本.html", b"<script>", "附件只能是"),
-        ("假的.pdf", b"MZ\x90\x00", "附件内容与文件类型"),
+        ("脚本.html", b"<script>", "只能上传PDF、图片"),
+        ("假的.pdf", b"MZ\x90\x00", "不是有效的.pdf文件"),
+        # Checked whole: a PDF header followed by a web page is no PDF.
+        ("推荐表.pdf", b"%PDF-1.7\n<html><body><script>alert(1)</script>", "不是有效的.pdf文件"),
+        ("照片.png", b"\x89PNG\r\n\x1a\n<html>", "不是有效的.png文件"),
+        ("推荐表.xlsx", b"PK\x03\x04<html>", "不是有效的.xlsx文件"),
     ],
 )
 def test_unsafe_attachments_are_refused(

@@ -1,6 +1,7 @@
 """Importing a round from Excel: the template, the preview with reasons, then the write."""
 
 import io
+import zipfile
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
@@ -110,6 +111,13 @@ def test_a_file_that_is_not_a_workbook_is_refused_in_chinese(
     url = reverse("evaluation:round_import", args=[county_round.pk])
     fake = SimpleUploadedFile("结果.xlsx", b"not a zip")
     assert "无法读取该文件" in client.post(url, {"file": fake}).content.decode()
+    # The reader's package checks run before openpyxl opens anything: a zip bomb is refused.
+    bomb = io.BytesIO()
+    with zipfile.ZipFile(bomb, "w", zipfile.ZIP_DEFLATED) as package:
+        package.writestr("xl/workbook.xml", b"<workbook/>")
+        package.writestr("xl/worksheets/sheet1.xml", b"\0" * (5 * 1024 * 1024))
+    bombed = SimpleUploadedFile("结果.xlsx", bomb.getvalue())
+    assert "为安全起见已拒绝" in client.post(url, {"file": bombed}).content.decode()
     old = SimpleUploadedFile("结果.xls", b"\xd0\xcf\x11\xe0")
     assert "请上传 .xlsx 格式" in client.post(url, {"file": old}).content.decode()
 

@@ -64,19 +64,6 @@ def test_sysadmin_cannot_change_roles_or_rights(client, sysadmin, leader):
     assert leader.title == "科员"
 
 
-def test_sysadmin_resets_a_password_and_the_user_must_change_it(client, sysadmin, leader):
-    client.force_login(sysadmin)
-    url = reverse("admin:auth_user_password_change", args=[leader.pk])
-    response = client.post(
-        url,
-        {"password1": "Reset#pass2026", "password2": "Reset#pass2026", "usable_password": "true"},
-    )
-    assert response.status_code == 302
-    leader.refresh_from_db()
-    assert leader.must_change_password
-    assert leader.check_password("Reset#pass2026")
-
-
 def test_secadmin_grants_a_role_and_the_personal_data_right(client, secadmin, leader, township_a):
     client.force_login(secadmin)
     perm = Permission.objects.get(codename="view_personal_data")

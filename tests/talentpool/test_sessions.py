@@ -124,3 +124,86 @@ def test_idle_htmx_request_redirects_the_whole_page(client, leader):
     _age_session(client, seen=31 * 60)
     response = client.get(reverse("registry:list"), headers={"HX-Request": "true"})
     assert response["HX-Redirect"] == reverse("login")
+
+
+# --- Usernames longer than any account's, password spraying, the address behind a proxy -------
+
+
+def test_username_longer_than_the_field_is_a_failed_sign_in(client, leader):
+    for length in (151, 256, 300, 5000):
+        response = _login(client, "a" * length, "wrong")
+        assert response.status_code == 200
+        assert "用户名或密码不正确" in response.content.decode()
+    assert "_auth_user_id" not in client.session
+    # Counted like any failure, under the username cut to the field's length.
+    attempt = AccessAttempt.objects.get()
+    assert attempt.username == "a" * 150
+    assert attempt.failures_since_start == 4
+
+
+def test_spraying_one_address_over_many_usernames_locks_the_address(client, leader, settings):
+    settings.AXES_ADDRESS_FAILURE_LIMIT = 8
+    for n in range(8):
+        # Never more than one failure per username: the per-username limit is never reached.
+        _login(client, f"sprayed{n}", "Spring2026!")
+    locked = _login(client, "leader", PASSWORD)
+    assert locked.status_code == 429
+    assert "_auth_user_id" not in client.session
+    # Another address is not affected.
+    assert _login(Client(), "leader", PASSWORD, ip="10.2.2.2").status_code == 302
+
+
+def test_a_few_failures_from_a_shared_address_lock_nobody_else(client, leader, settings):
+    settings.AXES_ADDRESS_FAILURE_LIMIT = 8
+    for n in range(7):
+        _login(client, f"typo{n}", "wrong")
+    assert _login(Client(), "leader", PASSWORD).status_code == 302
+
+
+def test_without_a_trusted_proxy_x_forwarded_for_is_ignored(client, leader, settings):
+    settings.TRUSTED_PROXY_COUNT = 0
+    for n in range(5):
+        # A client writing a new address into the header each time is still one address.
+        client.post(
+            reverse("login"),
+            {"username": "leader", "password": "wrong"},
+            REMOTE_ADDR="10.1.1.1",
+            HTTP_X_FORWARDED_FOR=f"172.16.0.{n}",
+        )
+    assert set(AccessAttempt.objects.values_list("ip_address", flat=True)) == {"10.1.1.1"}
+    assert _login(client, "leader", PASSWORD).status_code == 429
+
+
+def test_behind_a_trusted_proxy_each_client_is_its_own_address(client, leader, settings):
+    settings.TRUSTED_PROXY_COUNT = 1
+
+    def through_nginx(client_address, password, forged=""):
+        header = f"{forged}, {client_address}" if forged else client_address
+        return Client().post(
+            reverse("login"),
+            {"username": "leader", "password": password},
+            REMOTE_ADDR="127.0.0.1",
+            HTTP_X_FORWARDED_FOR=header,
+        )
+
+    for _ in range(5):
+        through_nginx("10.9.9.9", "wrong", forged="1.2.3.4")
+    assert set(AccessAttempt.objects.values_list("ip_address", flat=True)) == {"10.9.9.9"}
+    # The attacker is locked; an officer at another desk behind the same proxy is not.
+    assert through_nginx("10.9.9.9", PASSWORD).status_code == 429
+    assert through_nginx("10.3.3.3", PASSWORD).status_code == 302
+
+
+def test_request_client_ip_reads_the_entry_the_nearest_trusted_proxy_wrote(rf, settings):
+    request = rf.get("/", REMOTE_ADDR="127.0.0.1", HTTP_X_FORWARDED_FOR="6.6.6.6, 10.0.0.5")
+    settings.TRUSTED_PROXY_COUNT = 0
+    assert security.request_client_ip(request) == "127.0.0.1"
+    settings.TRUSTED_PROXY_COUNT = 1
+    assert security.request_client_ip(request) == "10.0.0.5"
+    settings.TRUSTED_PROXY_COUNT = 2
+    assert security.request_client_ip(request) == "6.6.6.6"
+    settings.TRUSTED_PROXY_COUNT = 3  # fewer entries than proxies: the header is not trusted
+    assert security.request_client_ip(request) == "127.0.0.1"
+    bad = rf.get("/", REMOTE_ADDR="127.0.0.1", HTTP_X_FORWARDED_FOR="not-an-address")
+    settings.TRUSTED_PROXY_COUNT = 1
+    assert security.request_client_ip(bad) == "127.0.0.1"

@@ -10,6 +10,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from pghistory.models import Events
 
+from tests.documents import image_bytes, pdf_bytes
 from tests.training.factories import make_achievement, make_mentorship, make_reserve
 from training.models import Achievement, Evidence
 
@@ -120,16 +121,15 @@ def test_evidence_is_stored_under_a_server_name_and_streamed_to_those_in_scope(
 ):
     record = make_achievement(mentee, recorded_by=mentor)
     client.force_login(mentor)
-    upload = SimpleUploadedFile("../../签约现场.JPG", b"\xff\xd8\xff fake jpeg")
+    photo = image_bytes("JPEG")
+    upload = SimpleUploadedFile("../../签约现场.JPG", photo)
     response = client.post(reverse("training:evidence_add", args=[record.pk]), {"file": upload})
     assert response.status_code == 302
     evidence = Evidence.objects.get()
     assert evidence.original_name == "签约现场.JPG"
     assert evidence.file.name.startswith("training/evidence/")
     assert evidence.file.name.endswith(".jpg") and "签约" not in evidence.file.name
-    assert (
-        Path(settings.MEDIA_ROOT) / evidence.file.name
-    ).read_bytes() == b"\xff\xd8\xff fake jpeg"
+    assert (Path(settings.MEDIA_ROOT) / evidence.file.name).read_bytes() == photo
 
     download = client.get(reverse("training:evidence_download", args=[evidence.pk]))
     assert download.status_code == 200
@@ -137,7 +137,7 @@ def test_evidence_is_stored_under_a_server_name_and_streamed_to_those_in_scope(
     assert "attachment" in download["Content-Disposition"]
     assert download["Cache-Control"] == "private, no-store"
     assert download["X-Content-Type-Options"] == "nosniff"
-    assert b"".join(download.streaming_content) == b"\xff\xd8\xff fake jpeg"
+    assert b"".join(download.streaming_content) == photo
 
     client.force_login(township_officer_b)
     assert client.get(reverse("training:evidence_download", args=[evidence.pk])).status_code == 404
@@ -148,7 +148,11 @@ def test_evidence_is_stored_under_a_server_name_and_streamed_to_those_in_scope(
     [
         ("脚本.html", b"<script>alert(1)</script>", "不支持此类文件"),
         # The extension alone proves nothing: a page renamed .jpg.
-        ("合影.jpg", b"<html><script>alert(1)</script></html>", "文件内容与文件类型（.jpg）不符"),
+        ("合影.jpg", b"<html><script>alert(1)</script></html>", "不是有效的.jpg文件"),
+        # The first bytes prove nothing either: a JPEG header followed by a web page.
+        ("合影.jpg", b"\xff\xd8\xff\xe0<html><script>alert(1)</script>", "不是有效的.jpg文件"),
+        ("协议.pdf", b"%PDF-1.4\n<html><script>alert(1)</script></html>", "不是有效的.pdf文件"),
+        ("协议.docx", b"PK\x03\x04<html><script>alert(1)</script>", "不是有效的.docx文件"),
     ],
 )
 def test_evidence_that_is_not_an_office_file_or_photo_is_refused(
@@ -171,7 +175,7 @@ def test_evidence_is_deleted_with_its_file_while_unconfirmed(
     client.force_login(township_officer_a)
     client.post(
         reverse("training:evidence_add", args=[record.pk]),
-        {"file": SimpleUploadedFile("协议.pdf", b"%PDF-1.4")},
+        {"file": SimpleUploadedFile("协议.pdf", pdf_bytes())},
     )
     evidence = Evidence.objects.get()
     path = Path(settings.MEDIA_ROOT) / evidence.file.name

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('talentpool', '0006_survey_columns_and_other_info'),
+        ('talentpool', '0010_survey_columns_and_other_info'),
     ]
 
     operations = [

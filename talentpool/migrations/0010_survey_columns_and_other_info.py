@@ -10,7 +10,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('talentpool', '0005_import_rows_purged'),
+        ('talentpool', '0009_login_lockout_admin_proxy'),
     ]
 
     operations = [
