@@ -311,13 +311,15 @@ def _bare_copy(rows: list[tuple], township) -> float:
     from django.utils import timezone
 
     now = timezone.now()
-    columns = ", ".join((*PERSON_COLUMNS, "township_id", "created_at", "updated_at", "version"))
+    columns = ", ".join(
+        (*PERSON_COLUMNS, "other_info", "township_id", "created_at", "updated_at", "version")
+    )
     started = time.perf_counter()
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
         with cursor.cursor.copy(f"COPY talentpool_person ({columns}) FROM STDIN") as copy:
             for row in rows:
-                copy.write_row((*row, township.pk, now, now, 1))
+                copy.write_row((*row, "{}", township.pk, now, now, 1))
     return time.perf_counter() - started
 
 
