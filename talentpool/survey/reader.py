@@ -496,6 +496,8 @@ def _people(
             if len(raw) < width:
                 raw = raw + [None] * (width - len(raw))
             kind = _row_kind(raw, first_col, seq_c, name_c, id_c, after_footer)
+            if kind is None and number <= header.header_row + 2 and _column_numbers(raw):
+                kind = "column_numbers"
             if kind is None:
                 if len(raw) < len(filled):  # shorter than a row with values further right
                     raw = raw + [None] * (len(filled) - len(raw))
@@ -572,6 +574,22 @@ def _row_kind(
     ):
         return "seq_only"
     return None
+
+
+def _column_numbers(raw: list[object]) -> bool:
+    """A row of column numbers under the header (1 2 3 … or （1）（2）…), as official forms
+    number their columns."""
+    numbers = []
+    for value in raw:
+        if value is None or (isinstance(value, str) and not value.strip()):
+            continue
+        text = _cell_text(value).strip("()（）")
+        if isinstance(value, float) and value.is_integer():
+            text = str(int(value))
+        if not text.isdigit():
+            return False
+        numbers.append(int(text))
+    return len(numbers) >= 3 and numbers == list(range(numbers[0], numbers[0] + len(numbers)))
 
 
 def _is_example(raw: list[object], seq_c: int | None, name_c: int) -> bool:

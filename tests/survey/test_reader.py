@@ -743,3 +743,16 @@ def test_file_rejected_carries_reason_and_message():
 def test_calamine_layout_probe_matches_installed_calamine():
     # python-calamine 0.9.1 pads the rows above the data but not the columns left of it.
     assert reader._calamine_layout() == (True, False)
+
+
+def test_a_row_of_column_numbers_under_the_header_is_not_a_person():
+    rows = [
+        ["序号", "姓名", "性别", "身份证号"],
+        ["（1）", "（2）", "（3）", "（4）"],
+        [1, "王明", "男", ID],
+    ]
+    sheet = read_bytes(to_bytes(simple_workbook(rows)))
+    assert [row.number for row in sheet.rows] == [3]
+    assert sheet.ignored == [(2, "column_numbers")]
+    sheet = read_bytes(to_bytes(simple_workbook([rows[0], [1, 2, 3, 4], rows[2]])))
+    assert [row.number for row in sheet.rows] == [3]
