@@ -279,6 +279,7 @@ _CHANGE_LABELS = {
     "village_id": FIELD_LABELS["village"],
     "village_text": FIELD_LABELS["village"],
     "birth_date": "出生日期",
+    "other_info": "其他信息",
 }
 
 
@@ -318,6 +319,8 @@ def _shown(fld: str, value: object) -> str:
         return mask_phone(str(value))
     if fld == "is_veteran":
         return _("是") if value else _("否")
+    if isinstance(value, dict):
+        return "；".join(f"{key}：{text}" for key, text in value.items()) or "—"
     if fld in _CHOICE_FIELDS:
         try:
             return str(_CHOICE_FIELDS[fld](value).label)

@@ -241,3 +241,20 @@ def test_the_command_lists_values_kept_as_written(tmp_path, township_a, village_
     expected = {"column": "I", "field": "political_status", "value": "民主党派"}
     assert item.items() >= expected.items()
     assert result["rejected"] == []
+
+
+def test_the_preview_shows_a_change_of_other_information_in_words(
+    client, township_a, village_a, county_officer
+):
+    existing = make_person(township_a, village_a, name="王明")
+    existing.other_info = {"微信号": "old"}
+    existing.save()
+    row = person(
+        name="王明", id_number=existing.id_number, birth=existing.birth_date, work_place=None
+    )
+    batch = upload(own_form(row | {"remark": "new"}), township=township_a, user=county_officer)
+    assert answer_columns(batch, {"微信号": OTHER}, actor=county_officer)
+    client.force_login(county_officer)
+    body = client.get(batch.get_absolute_url()).content.decode()
+    changes = body.split('id="changes"')[1].split("</section>")[0]
+    assert "其他信息" in changes and "微信号：old" in changes and "微信号：new" in changes
