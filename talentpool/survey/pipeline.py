@@ -1258,7 +1258,7 @@ def _report(
         "header": _report_header(sheet),
         "extra_columns": [[get_column_letter(c + 1), text] for c, text in sheet.extra_columns],
         "columns": [
-            c.as_json() | {"answer": c.answer, "samples": _masked(c.samples), "key": c.key}
+            c.as_json() | {"answer": c.answer, "samples": masked_samples(c.samples), "key": c.key}
             for c in sheet.column_list
             if c.heading or c.filled
         ],
@@ -1277,7 +1277,7 @@ def _report(
 _LONG_NUMBER = re.compile(r"[0-9]{7,}[0-9Xx]?")
 
 
-def _masked(samples: list[str]) -> list[str]:
+def masked_samples(samples: list[str]) -> list[str]:
     """Sample values as the preview may show them: a number that could be a phone or an ID
     number keeps only its first three and last four digits."""
     return [

@@ -234,7 +234,11 @@ def _detail_context(request: HttpRequest, batch: ImportBatch, **extra) -> dict:
         and not asking,
         "columns_form": ColumnAnswersForm(batch=batch) if asking else None,
         "columns": _columns(report),
-        "partial": (report.get("partial") or [])[:PARTIAL_SHOWN],
+        # Values as written may be a phone or an ID number: masked on the page like the rest.
+        "partial": [
+            (row, letter, fld, *pipeline.masked_samples([value, message]))
+            for row, letter, fld, value, message in (report.get("partial") or [])[:PARTIAL_SHOWN]
+        ],
         "can_discard": writer and batch.status == BatchStatus.PREVIEWED,
         **_status_context(request, batch),
         "can_rollback": user.is_county and batch.can_rollback(),

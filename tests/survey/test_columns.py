@@ -258,3 +258,18 @@ def test_the_preview_shows_a_change_of_other_information_in_words(
     body = client.get(batch.get_absolute_url()).content.decode()
     changes = body.split('id="changes"')[1].split("</section>")[0]
     assert "其他信息" in changes and "微信号：old" in changes and "微信号：new" in changes
+
+
+def test_values_kept_as_written_are_masked_on_the_page(
+    client, township_a, village_a, township_officer_a
+):
+    batch = upload(
+        survey_xlsx([person(name="陈新", phone="1380013800")]),
+        township=township_a,
+        user=township_officer_a,
+    )
+    assert batch.report["partial"][0][3] == "1380013800"  # the report keeps it for the clerk
+    client.force_login(township_officer_a)
+    body = client.get(batch.get_absolute_url()).content.decode()
+    section = body.split('id="partial"')[1].split("</section>")[0]
+    assert "138***3800" in section and "1380013800" not in section
