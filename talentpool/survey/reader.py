@@ -1194,26 +1194,32 @@ def _choose_sheet(
 
     # The data sheet: the sheet with a people header that is not named like instructions or an
     # example, the one with the most recognised columns and then the most rows; the first on a tie.
-    found: list[tuple[tuple, str]] = []
+    # Only the best so far stays loaded (a county's sheet takes hundreds of MB in calamine).
+    best = None
+    found: list[str] = []
     for position, name in enumerate(visible):
         sheet = _load_sheet(workbook, name)
-        header, _buffered = _find_header(_sheet_rows(sheet), sheet.merged_cell_ranges, answers)
+        rows = _sheet_rows(sheet)
+        header, buffered = _find_header(rows, sheet.merged_cell_ranges, answers)
         if header is None:
+            del sheet, rows, buffered
             continue
+        found.append(name)
         aside = any(word in name for word in _NOT_DATA_SHEET)
-        found.append(((not aside, len(header.columns), sheet.height, -position), name))
-    if found:
-        name = max(found)[1]
-        for _rank, other in found:
+        rank = (not aside, len(header.columns), sheet.height, -position)
+        if best is None or rank > best[0]:
+            best = None  # let go of the previous candidate before keeping this one
+            best = (rank, name, header, buffered, rows)
+        else:
+            del sheet, rows, buffered
+    if best is not None:
+        _rank, name, header, buffered, rows = best
+        for other in found:
             if other != name:
                 warnings.append(
                     f"工作表“{other}”也有人员表头，但一次只导入一张工作表，本次只导入了“{name}”。"
                     f"“{other}”中的人员请另存为单独的文件后再上传"
                 )
-        sheet = _load_sheet(workbook, name)
-        rows = _sheet_rows(sheet)
-        header, buffered = _find_header(rows, sheet.merged_cell_ranges, answers)
-        assert header is not None  # found above
         return _assemble(name, header, buffered, rows, warnings)
 
     hint = ""
