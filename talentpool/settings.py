@@ -80,6 +80,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     # Session time limits, the second factor and password changes, in that order.
     "talentpool.middleware.AccountSecurityMiddleware",
+    # Cache-Control: private, no-store on every response to a signed-in user.
+    "talentpool.middleware.PrivateResponseMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "pghistory.middleware.HistoryMiddleware",
