@@ -85,7 +85,7 @@ def rows_of(user: User, members: QuerySet, *, granted: bool = False):
             i,
             p.name,
             p.get_gender_display(),
-            f"{p.birth_date:%Y.%m}",
+            _birth_month(p.birth_date_for(user, granted=granted)),
             p.age(today),
             p.get_ethnicity_display(),
             p.get_political_status_display(),
@@ -101,6 +101,13 @@ def rows_of(user: User, members: QuerySet, *, granted: bool = False):
             f"{m.entered_on:%Y-%m-%d}",
             latest,
         ]
+
+
+def _birth_month(born) -> str:
+    """出生年月 as the form writes it (1992.05); the year alone where the ID number is masked."""
+    if born is None:
+        return ""
+    return str(born) if isinstance(born, int) else f"{born:%Y.%m}"
 
 
 def count(user: User, params: dict) -> int:

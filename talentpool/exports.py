@@ -23,7 +23,9 @@ and link to ``{% url 'security:export_new' %}?kind=candidates&<the list's query 
 shows the row count, asks for the purpose and files the request. `params` is the query string
 as a dict of lists (QueryDict.lists()); `rows` gets the requester and must scope rows with the
 app's `in_scope(user)`; show identifiers with ``person.id_number_for(user, granted=True)``
-(full for users with the right: the export is approved and logged), masked for the others.
+(full for users with the right: the export is approved and logged), masked for the others, and
+the birth date with ``person.birth_date_for(user, granted=True)`` (the year alone beside a masked
+number, which the full date would rebuild).
 """
 
 from __future__ import annotations
@@ -289,7 +291,7 @@ def _registry_rows(user: User, params: dict):
                 p.name,
                 p.get_gender_display(),
                 p.get_ethnicity_display(),
-                p.birth_date,
+                p.birth_date_for(user, granted=True),
                 p.id_number_for(user, granted=True),
                 p.phone_for(user, granted=True),
                 p.township.name,

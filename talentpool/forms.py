@@ -172,6 +172,9 @@ class PersonForm(forms.ModelForm):
                 self.initial["id_number"] = instance.id_number_for(user)
                 self.fields["phone"].disabled = True
                 self.initial["phone"] = instance.phone_for(user)
+                # The full birth date would give the masked digits back: it comes from the
+                # stored number and is neither shown nor changed here.
+                del self.fields["birth_date"]
 
     def clean_name(self) -> str:
         name = clean_name(self.cleaned_data["name"])

@@ -518,6 +518,15 @@ class Person(models.Model):
             return self.phone
         return mask_phone(self.phone)
 
+    def birth_date_for(self, user: User, *, granted: bool = False) -> date | int | None:
+        """The birth date for a user who sees the full ID number, the year alone for the others.
+
+        The masked number hides exactly the eight birth-date digits; with its area code and
+        last four (whose check digit confirms a guess) the full date would rebuild it."""
+        if self.birth_date is None or self.shows_personal_data_to(user, granted=granted):
+            return self.birth_date
+        return self.birth_date.year
+
     @property
     def village_label(self) -> str:
         if self.village_id:

@@ -10,7 +10,9 @@ For other apps:
 - Full ID numbers and phones are shown through ``Person.id_number_for(user)`` /
   ``phone_for(user)`` and the ``{% id_number %}`` / ``{% phone %}`` tags: masked, unless the user
   holds the right *and* gave a reason for that person in this session a few minutes ago
-  (``reveal``). Nothing else needs to change in a page.
+  (``reveal``). Nothing else needs to change in a page. The birth date goes with them:
+  ``Person.birth_date_for(user)`` / ``{% birth_date person %}`` give the year alone wherever
+  the number is masked (the full date would rebuild it).
 """
 
 from __future__ import annotations

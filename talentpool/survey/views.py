@@ -227,7 +227,8 @@ _CHANGE_LABELS = {
 
 def _diffs(rows: list[ImportRow]) -> dict[int, list[tuple[str, str, str]]]:
     """Row -> [(field label, before, after)] for the changes shown on one page: codes as
-    labels, villages by name, phones masked (the page lists many people at once)."""
+    labels, villages by name, phones and birth dates masked (the page lists many people at
+    once)."""
     village_ids = {
         value
         for row in rows
@@ -259,6 +260,9 @@ def _shown(fld: str, value: object) -> str:
         return "—"
     if fld == "phone":
         return mask_phone(str(value))
+    if fld == "birth_date":
+        # The full date beside the masked ID number elsewhere would rebuild it: the year only.
+        return f"{str(value)[:4]}-**-**"
     if fld == "is_veteran":
         return _("是") if value else _("否")
     if fld in _CHOICE_FIELDS:

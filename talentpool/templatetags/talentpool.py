@@ -24,6 +24,21 @@ def phone(context, person) -> str:
 
 
 @register.simple_tag(takes_context=True)
+def birth_date(context, person, fmt: str = "Y-m-d") -> str:
+    """The birth date in `fmt` for a user who sees the full ID number; for the others the year
+    alone ("1992年"): with the masked number the full date would rebuild it."""
+    from django.utils.dateformat import format as date_format
+    from django.utils.translation import gettext as _
+
+    shown = person.birth_date_for(context["request"].user)
+    if shown is None:
+        return ""
+    if isinstance(shown, int):
+        return _("%(year)s年") % {"year": shown}
+    return date_format(shown, fmt)
+
+
+@register.simple_tag(takes_context=True)
 def personal_data_shown(context, person) -> bool:
     return person.shows_personal_data_to(context["request"].user)
 

@@ -447,3 +447,12 @@ def test_the_admin_exports_batch_listings_without_personal_data(township_a, town
     row = dict(zip(dataset.headers, dataset[0], strict=True))
     assert row["乡镇（街道）"] == township_a.name and row["状态"] == "待确认"
     assert "甲" not in str(dataset.csv)
+
+
+def test_a_changed_birth_date_is_shown_by_its_year_only(db):
+    from types import SimpleNamespace
+
+    from talentpool.survey.views import _diffs
+
+    row = SimpleNamespace(row_number=7, changes={"birth_date": ["1992-05-03", "1992-05-04"]})
+    assert _diffs([row])[7] == [("出生日期", "1992-**-**", "1992-**-**")]

@@ -261,3 +261,30 @@ def test_leader_reads_registry_but_cannot_edit(client, leader, zhang):
     assert client.get(reverse("registry:detail", args=[zhang.pk])).status_code == 200
     assert client.get(reverse("registry:edit", args=[zhang.pk])).status_code == 403
     assert client.post(reverse("registry:create"), {"name": "x"}).status_code == 403
+
+
+def test_masked_officer_edits_without_seeing_or_changing_the_birth_date(
+    client, township_officer_a, zhang
+):
+    client.force_login(township_officer_a)
+    url = reverse("registry:edit", args=[zhang.pk])
+    page = client.get(url).content.decode()
+    assert 'name="birth_date"' not in page
+    assert zhang.birth_date.isoformat() not in page
+    response = client.post(url, _edit_data(zhang, birth_date="1990-01-01", skills="养蜂"))
+    assert response.status_code == 302
+    saved = Person.objects.get(pk=zhang.pk)
+    assert saved.skills == "养蜂"
+    assert saved.birth_date == zhang.birth_date
+
+
+def test_stale_edit_shows_only_the_birth_year_to_a_masked_officer(
+    client, township_officer_a, zhang
+):
+    client.force_login(township_officer_a)
+    stale = _edit_data(zhang, skills="养蜂")
+    Person.objects.get(pk=zhang.pk).save_checked(zhang.version)
+    body = client.post(reverse("registry:edit", args=[zhang.pk]), stale).content.decode()
+    assert "已被他人修改" in body
+    assert f"{zhang.birth_date.year}年" in body
+    assert zhang.birth_date.isoformat() not in body
