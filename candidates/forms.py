@@ -38,6 +38,7 @@ from candidates.models import (
 )
 from talentpool import codes
 from talentpool.forms import PersonForm
+from talentpool.lookup import search_people
 from talentpool.models import AGE_BANDS, Person, Township, User, Village
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -505,6 +506,7 @@ class PoolFilterForm(forms.Form):
 
     def __init__(self, data, *, user: User) -> None:
         super().__init__(data)
+        self.user = user
         self.fields["township"].queryset = Township.objects.in_scope(user)
         villages = villages_for(user)
         township_id = self.data.get("township")
@@ -524,7 +526,8 @@ class PoolFilterForm(forms.Form):
         data = {k: v for k, v in self.cleaned_data.items() if k not in self.errors}
         today = timezone.localdate()
         if data.get("q"):
-            qs = qs.filter(person__in=Person.objects.search(data["q"]).values("pk"))
+            found = search_people(Person.objects.in_scope(self.user), data["q"], user=self.user)
+            qs = qs.filter(person__in=found.values("pk"))
         if data.get("township"):
             qs = qs.filter(village__township=data["township"])
         if data.get("village"):

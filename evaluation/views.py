@@ -64,6 +64,7 @@ from talentpool.access import (
     role_required,
     township_ids_in_scope,
 )
+from talentpool.lookup import search_people
 from talentpool.models import Person, Role, Township, User
 
 READERS = REGISTRY_READERS
@@ -790,7 +791,7 @@ def appointment_list(request: HttpRequest) -> HttpResponse:
         found = list(
             PoolMembership.objects.in_scope(user)
             .active()
-            .filter(person__in=Person.objects.search(q))
+            .filter(person__in=search_people(Person.objects.in_scope(user), q, user=user))
             .select_related("person", "village__township")
             .order_by("person__name")[:30]
         )

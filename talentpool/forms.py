@@ -14,6 +14,7 @@ from talentpool.identity import (
     normalize_phone,
     parse_id_number,
 )
+from talentpool.lookup import search_people
 from talentpool.models import AGE_BANDS, Person, PersonQuerySet, Township, User, Village
 from talentpool.text import clean_name
 
@@ -79,6 +80,7 @@ class RegistryFilterForm(forms.Form):
 
     def __init__(self, data, *, user: User) -> None:
         super().__init__(data)
+        self.user = user
         townships = Township.objects.in_scope(user)
         self.fields["township"].queryset = townships
         villages = Village.objects.in_scope(user)
@@ -94,7 +96,7 @@ class RegistryFilterForm(forms.Form):
         data = self.cleaned_data if self.is_valid() else self._valid_part()
         today = date.today()
         if data.get("q"):
-            qs = qs.search(data["q"])
+            qs = search_people(qs, data["q"], user=self.user)
         if data.get("township"):
             qs = qs.filter(township=data["township"])
         if data.get("village"):

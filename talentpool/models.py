@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from datetime import date
 
@@ -317,20 +316,13 @@ class PersonQuerySet(models.QuerySet):
         # Administrators, the security administrator and the auditor see no one.
         return self.none()
 
-    def search(self, text: str) -> PersonQuerySet:
-        """Find people by name (or part of it), pinyin initials, ID number or phone."""
+    def named(self, text: str) -> PersonQuerySet:
+        """People whose name contains `text`, or whose pinyin (or its initials) starts with it.
+        Search boxes go through talentpool.lookup.search_people, which also handles numbers."""
         text = text.strip()
         if not text:
             return self
         compact = normalize_id_number(text)
-        if re.fullmatch(r"[0-9]{17}[0-9X]", compact):
-            return self.filter(id_number=compact)
-        if compact.isdigit() and len(compact) >= 4:
-            return self.filter(
-                Q(phone__startswith=compact)
-                | Q(phone__endswith=compact)
-                | Q(id_number__startswith=compact)
-            )
         if compact.isascii() and compact.isalpha():
             lowered = compact.lower()
             return self.filter(

@@ -185,6 +185,9 @@ SESSION_MAX_AGE = timedelta(hours=env.int("SESSION_MAX_HOURS", default=8))
 # Personal data shown after a reason stays visible this long (per person, per session).
 REVEAL_DURATION = timedelta(minutes=10)
 
+# Look-ups of people by ID number or phone (talentpool.lookup), per user and minute.
+IDENTIFIER_LOOKUPS_PER_MINUTE = env.int("IDENTIFIER_LOOKUPS_PER_MINUTE", default=30)
+
 # Exports of personal data: the download link works once, for this long after approval.
 EXPORT_LINK_LIFETIME = timedelta(hours=24)
 # Uploaded originals (MEDIA_ROOT/uploads) and generated files (MEDIA_ROOT/exports) are deleted

@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-import re
 from datetime import datetime, time
 
 from django.conf import settings
@@ -41,10 +40,8 @@ from talentpool.forms import (
     StaleEdit,
     TokenForm,
 )
-from talentpool.identity import normalize_id_number
 from talentpool.models import (
     BUSINESS_ROLES,
-    AccessAction,
     AccessLog,
     ExportRequest,
     ExportStatus,
@@ -54,7 +51,7 @@ from talentpool.models import (
     User,
 )
 from talentpool.pages import query_without_page
-from talentpool.security import log_access, reveal
+from talentpool.security import reveal
 
 PAGE_SIZE = 25
 
@@ -88,31 +85,11 @@ def registry_list(request: HttpRequest) -> HttpResponse:
         "township", "village"
     )
     page = Paginator(people, PAGE_SIZE).get_page(request.GET.get("page"))
-    _log_identifier_search(request, form, page)
     context = {"form": form, "page": page, "query": query_without_page(request)}
     template = "talentpool/registry_list.html"
     if request.htmx and not request.htmx.boosted:
         template += "#results"
     return render(request, template, context)
-
-
-# A search by a full ID number, or by six or more of its (or a phone's) digits, looks a person up
-# by an identifier: the access log records it. Names and phone tails (4-5 digits) are not.
-IDENTIFIER_QUERY = re.compile(r"[0-9]{6,17}[0-9X]?")
-
-
-def _log_identifier_search(request: HttpRequest, form: RegistryFilterForm, page) -> None:
-    query = normalize_id_number(form.cleaned_data.get("q", "") if form.is_valid() else "")
-    if not IDENTIFIER_QUERY.fullmatch(query) or page.number != 1:
-        return
-    found = list(page)[:2]  # the page's rows, read once and kept for the template
-    log_access(
-        request,
-        AccessAction.SEARCH_ID,
-        person=found[0] if len(found) == 1 else None,
-        fields=["id_number", "phone"],
-        detail={"query": query, "results": page.paginator.count},
-    )
 
 
 @role_required(*REGISTRY_READERS)
@@ -445,6 +422,13 @@ def bad_request(request: HttpRequest, exception=None) -> HttpResponse:
 
 @requires_csrf_token
 def permission_denied(request: HttpRequest, exception=None) -> HttpResponse:
+    from talentpool.lookup import LookupThrottled
+
+    if isinstance(exception, LookupThrottled):
+        # An htmx fragment gets the alert alone (static/js/app.js shows it in place).
+        htmx = request.headers.get("HX-Request") == "true"
+        template = "429.html#alert" if htmx else "429.html"
+        return render(request, template, {"message": exception.message}, status=429)
     return render(request, "403.html", status=403)
 
 

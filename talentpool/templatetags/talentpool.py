@@ -97,6 +97,14 @@ def audit_changes(event) -> list[tuple[str, object, object]]:
     return shown
 
 
+LOOKUP_KINDS = {
+    "id_number": "完整身份证号",
+    "phone": "完整电话号码",
+    "phone_tail": "电话后四位",
+    "partial": "号码片段",
+}
+
+
 @register.filter
 def access_detail(row) -> str:
     """An access-log row's details for the auditor, with any identifier in them masked."""
@@ -104,6 +112,8 @@ def access_detail(row) -> str:
 
     detail = row.detail or {}
     parts = []
+    if "kind" in detail:
+        parts.append(f"方式：{LOOKUP_KINDS.get(detail['kind'], detail['kind'])}")
     if "query" in detail:
         parts.append(f"查询：{mask_id_number(str(detail['query']))}")
     if "results" in detail:
