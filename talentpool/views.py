@@ -44,7 +44,6 @@ from talentpool.models import (
     BUSINESS_ROLES,
     AccessLog,
     ExportRequest,
-    ExportStatus,
     Person,
     Role,
     Township,
@@ -356,20 +355,22 @@ def export_new(request: HttpRequest) -> HttpResponse:
     if not spec.allows(request.user):
         raise PermissionDenied
     params = exports.params_from_query(request.GET)
+    # The approver must read the scope that will be exported: filters outside the requester's
+    # scope are refused here, before anything is described, counted or filed.
+    scope_errors = exports.scope_errors(spec, request.user, params)
+    if scope_errors:
+        context = {"spec": spec, "scope_errors": scope_errors}
+        return render(request, "talentpool/export_new.html", context, status=400)
     form = ExportRequestForm(request.POST or None)
     if form.is_valid():
-        export = exports.request_export(request, kind, params, form.cleaned_data["reason"])
-        if export.status == ExportStatus.APPROVED:
-            messages.success(request, _("导出已批准，请在24小时内下载（仅能下载一次）。"))
-        else:
-            messages.info(request, _("导出申请已提交，县委组织部审批后可下载。"))
+        exports.request_export(request, kind, params, form.cleaned_data["reason"])
+        messages.info(request, _("导出申请已提交，须由另一位县委组织部干部审批后方可下载。"))
         return redirect("security:exports")
     context = {
         "form": form,
         "spec": spec,
         "params_text": spec.describe(params) if spec.describe else "",
         "row_count": spec.count(request.user, params),
-        "needs_approval": not request.user.is_county,
     }
     return render(request, "talentpool/export_new.html", context)
 
@@ -394,8 +395,10 @@ def export_decide(request: HttpRequest, pk: int) -> HttpResponse:
         approve = form.cleaned_data["decision"] == "approve"
         if exports.decide_export(request, export, approve=approve, note=form.cleaned_data["note"]):
             messages.success(request, _("已批准。") if approve else _("已驳回。"))
+        elif export.requested_by_id == request.user.pk:
+            messages.warning(request, _("不能审批自己的导出申请，须由另一位县委组织部干部审批。"))
         else:
-            messages.warning(request, _("该申请已处理，或不能审批自己的申请。"))
+            messages.warning(request, _("该申请已处理。"))
     return redirect("security:exports")
 
 

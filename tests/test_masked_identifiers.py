@@ -93,7 +93,11 @@ def world(personas, township_a, township_b, village_a, village_b):
             continue
         kwargs = objects[module][rule.obj] if rule.obj else None
         urls.append(reverse(name, kwargs=kwargs))
-    return SimpleNamespace(ctx=ctx, urls=urls)
+    by_name = {module.__name__: built for module, built in objects.items()}
+    round_pk = by_name["tests.evaluation.access"]["round"]["pk"]
+    # Kinds that export one thing, named by their parameters.
+    export_params = {"review_sheet": f"&round={round_pk}"}
+    return SimpleNamespace(ctx=ctx, urls=urls, export_params=export_params)
 
 
 def masked_viewers(personas, *, on_pages: bool = True) -> dict[str, object]:
@@ -127,7 +131,7 @@ def test_no_page_or_fragment_shows_a_masked_persons_birth_date(client, world):
     assert not leaks, "\n".join(leaks)
 
 
-def _export_files(client, user, approver, kind: str) -> list:
+def _export_files(client, user, approver, kind: str, params: str = "") -> list:
     """Ask for an export of `kind` as `user`, have it approved, and download it (as .xlsx, and
     as .csv where the kind offers it)."""
     files = []
@@ -136,7 +140,7 @@ def _export_files(client, user, approver, kind: str) -> list:
             continue
         client.force_login(user)
         response = client.post(
-            f"{reverse('security:export_new')}?kind={kind}", {"reason": "核对名单"}
+            f"{reverse('security:export_new')}?kind={kind}{params}", {"reason": "核对名单"}
         )
         assert response.status_code == 302, (kind, response.status_code)
         export = ExportRequest.objects.filter(requested_by=user, kind=kind).latest("pk")
@@ -161,7 +165,8 @@ def test_no_export_shows_a_masked_persons_birth_date(client, world):
         for kind, spec in exports.KINDS.items():
             if not spec.allows(user):
                 continue
-            for response in _export_files(client, user, approver, kind):
+            params = world.export_params.get(kind, "")
+            for response in _export_files(client, user, approver, kind, params):
                 downloaded += 1
                 text = body_text(response)
                 assert text.strip(), (role, kind)

@@ -20,4 +20,5 @@ def register_exports() -> None:
         count=lambda user, params: registry_people(user, params).count(),
         rows=registry_rows,
         describe=registry.describe if registry else None,
+        form=registry.form,
     )

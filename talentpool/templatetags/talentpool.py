@@ -43,6 +43,14 @@ def personal_data_shown(context, person) -> bool:
     return person.shows_personal_data_to(context["request"].user)
 
 
+@register.filter
+def may_decide(export, user) -> bool:
+    """Whether `user` may approve or reject `export` (never their own)."""
+    from talentpool.exports import may_decide as rule
+
+    return rule(user, export)
+
+
 @register.simple_tag
 def reveal_reasons():
     from talentpool.forms import REVEAL_REASONS
