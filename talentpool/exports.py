@@ -229,7 +229,9 @@ def download(request: HttpRequest, export: ExportRequest) -> HttpResponse | None
         reason=export.reason,
         detail={"export": export.pk, "kind": export.kind, "rows": count},
     )
-    response = HttpResponse(content, content_type=XLSX)
+    # Anything but a workbook we built (an uploaded original) is served as bytes to save.
+    content_type = XLSX if filename.endswith(".xlsx") else "application/octet-stream"
+    response = HttpResponse(content, content_type=content_type)
     response["Content-Disposition"] = content_disposition_header(True, filename)
     return response
 

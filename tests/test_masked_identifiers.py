@@ -87,17 +87,23 @@ def world(personas, township_a, township_b, village_a, village_b):
         village_b=village_b,
     )
     objects = {module: module.objects(ctx) for module in MODULES}
-    urls = []
+    named_urls = {}
     for name, (rule, module) in sorted(ACCESS.items()):
         if name in ("login",):
             continue
         kwargs = objects[module][rule.obj] if rule.obj else None
-        urls.append(reverse(name, kwargs=kwargs))
+        named_urls[name] = reverse(name, kwargs=kwargs)
+    urls = list(named_urls.values())
     by_name = {module.__name__: built for module, built in objects.items()}
     round_pk = by_name["tests.evaluation.access"]["round"]["pk"]
     # Kinds that export one thing, named by their parameters.
-    export_params = {"review_sheet": f"&round={round_pk}"}
-    return SimpleNamespace(ctx=ctx, urls=urls, export_params=export_params)
+    batch_pk = by_name["tests.survey.access"]["batch"]["pk"]
+    export_params = {
+        "review_sheet": f"&round={round_pk}",
+        "survey_report": f"&batch={batch_pk}",
+        "survey_original": f"&batch={batch_pk}",
+    }
+    return SimpleNamespace(ctx=ctx, urls=urls, named_urls=named_urls, export_params=export_params)
 
 
 def masked_viewers(personas, *, on_pages: bool = True) -> dict[str, object]:
@@ -194,3 +200,33 @@ def test_the_checker_finds_dates_in_every_common_form():
         assert rebuildable(f"出生 {text} ", [person]), text
     assert rebuildable("出生年月 1999.11", [person])
     assert not rebuildable("1999年（26岁）", [person])
+
+
+# Downloads a GET may still answer with directly: no resident's personal data in them.
+NOT_PERSONAL_DATA = {
+    "evaluation:export": "the dashboard's figures: counts and shares, no person",
+    "survey:template": "the blank template: the township's village names only",
+    "candidates:attachment": "one nomination's own document, to those who may read it",
+    "training:evidence_download": "one achievement's own evidence file, to those who may read it",
+}
+
+
+def test_every_file_of_many_peoples_data_goes_through_the_export_approval(client, world):
+    """Issue 13, finding 4: the review workbook was a direct download; so were the import's
+    error report and original file. A GET of any URL in the matrix, by any business role,
+    answers with a file only when the file holds no one's personal data."""
+    direct = []
+    for role in ("county", "township_a", "leader", "mentor"):
+        client.force_login(world.ctx.personas[role])
+        for url in world.urls:
+            response = client.get(url)
+            disposition = response.get("Content-Disposition", "")
+            if response.status_code == 200 and "attachment" in disposition:
+                direct.append((role, url))
+    allowed = {_url_of(world, name) for name in NOT_PERSONAL_DATA}
+    assert ("county", _url_of(world, "evaluation:export")) in direct  # the crawl sees files
+    assert not [hit for hit in direct if hit[1] not in allowed], direct
+
+
+def _url_of(world, name: str) -> str | None:
+    return world.named_urls.get(name)
