@@ -26,6 +26,12 @@ def _members(user: User, params: dict):
     )
 
 
+def form(query, user: User):
+    from candidates.forms import PoolFilterForm
+
+    return PoolFilterForm(query, user=user)
+
+
 def count(user: User, params: dict) -> int:
     return _members(user, params).count()
 
@@ -113,5 +119,6 @@ def register() -> None:
         count=count,
         rows=rows,
         roles={"county", "township", "leader"},
+        form=form,
         describe=describe,
     )

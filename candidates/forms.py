@@ -39,6 +39,7 @@ from candidates.models import (
 from talentpool import codes
 from talentpool.documents import DOCUMENT_MAX_BYTES, DOCUMENT_TYPES, check_document
 from talentpool.forms import PersonForm
+from talentpool.lookup import search_people
 from talentpool.models import AGE_BANDS, Person, Township, User, Village
 from talentpool.text import LONG_TEXT_MAX_LENGTH, NOTE_MAX_LENGTH
 
@@ -492,6 +493,7 @@ class PoolFilterForm(forms.Form):
 
     def __init__(self, data, *, user: User) -> None:
         super().__init__(data)
+        self.user = user
         self.fields["township"].queryset = Township.objects.in_scope(user)
         villages = villages_for(user)
         township_id = self.data.get("township")
@@ -511,7 +513,8 @@ class PoolFilterForm(forms.Form):
         data = {k: v for k, v in self.cleaned_data.items() if k not in self.errors}
         today = timezone.localdate()
         if data.get("q"):
-            qs = qs.filter(person__in=Person.objects.search(data["q"]).values("pk"))
+            found = search_people(Person.objects.in_scope(self.user), data["q"], user=self.user)
+            qs = qs.filter(person__in=found.values("pk"))
         if data.get("township"):
             qs = qs.filter(village__township=data["township"])
         if data.get("village"):

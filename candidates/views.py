@@ -68,6 +68,7 @@ from candidates.models import (
 )
 from talentpool import codes
 from talentpool.access import REGISTRY_READERS, REGISTRY_WRITERS, get_person_for_user, role_required
+from talentpool.lookup import search_people
 from talentpool.models import Person, Residence, Role, Township, User, Village
 from talentpool.pages import partial, query_without_page
 
@@ -170,8 +171,7 @@ def _people_found(request: HttpRequest, q: str):
     if not q:
         return []
     return list(
-        Person.objects.in_scope(request.user)
-        .search(q)
+        search_people(Person.objects.in_scope(request.user), q, user=request.user)
         .select_related("township", "village")
         .annotate(
             in_pool=Exists(PoolMembership.objects.active().filter(person_id=OuterRef("pk"))),

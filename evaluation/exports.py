@@ -85,7 +85,7 @@ def rows_of(user: User, members: QuerySet, *, granted: bool = False):
             i,
             p.name,
             p.get_gender_display(),
-            f"{p.birth_date:%Y.%m}",
+            _birth_month(p.birth_date_for(user, granted=granted)),
             p.age(today),
             p.get_ethnicity_display(),
             p.get_political_status_display(),
@@ -101,6 +101,19 @@ def rows_of(user: User, members: QuerySet, *, granted: bool = False):
             f"{m.entered_on:%Y-%m-%d}",
             latest,
         ]
+
+
+def _birth_month(born) -> str:
+    """出生年月 as the form writes it (1992.05); the year alone where the ID number is masked."""
+    if born is None:
+        return ""
+    return str(born) if isinstance(born, int) else f"{born:%Y.%m}"
+
+
+def form(query, user: User):
+    from evaluation.forms import RosterFilterForm
+
+    return RosterFilterForm(query, user=user)
 
 
 def count(user: User, params: dict) -> int:
@@ -124,14 +137,86 @@ def describe(params: dict) -> str:
     return _("乡镇：%(t)s") % {"t": "、".join(names)} if names else ""
 
 
+# --- The review round's sheet (考核结果录入表) as .xlsx -------------------------------------------
+
+SHEET_KIND = "review_sheet"
+
+
+def _sheet(user: User, params: dict):
+    """(round, township) the parameters name, checked against `user`'s scope, or None."""
+    from talentpool.exports import as_query
+
+    form = sheet_form(as_query(params), user)
+    if not form.is_valid():
+        return None
+    return form.cleaned_data["round"], form.cleaned_data["township"]
+
+
+def sheet_form(query, user: User):
+    from evaluation.forms import ReviewSheetExportForm
+
+    return ReviewSheetExportForm(query, user=user)
+
+
+def sheet_count(user: User, params: dict) -> int:
+    from evaluation.sheets import sheet_members
+
+    sheet = _sheet(user, params)
+    return sheet_members(*sheet).count() if sheet else 0
+
+
+def sheet_describe(params: dict) -> str:
+    from evaluation.models import ReviewRound
+    from talentpool.exports import as_query
+
+    query = as_query(params)
+    parts = []
+    ids = [v for v in query.getlist("round") if v.isdigit()]
+    for round in ReviewRound.objects.filter(pk__in=ids):
+        parts.append(_("考核：%(r)s") % {"r": round.name})
+    ids = [v for v in query.getlist("township") if v.isdigit()]
+    for township in Township.objects.filter(pk__in=ids):
+        parts.append(_("乡镇：%(t)s") % {"t": township.name})
+    return "；".join(parts)
+
+
+def sheet_build(export, user: User) -> tuple[bytes, int, str]:
+    """The fill-in template of one township's sheet, with what is already entered, and who
+    exported it in its document properties (its first rows are the sheet's own)."""
+    import io
+
+    from evaluation import sheets
+    from talentpool.exports import provenance
+
+    round, township = _sheet(user, export.params)
+    rows = sheets.round_rows(round, township)
+    workbook = sheets.round_workbook(round, township.name, rows)
+    props = workbook.properties
+    props.creator = props.lastModifiedBy = export.requested_by.username
+    props.description = provenance(export)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue(), len(rows), f"{round.name}（{township.name}）.xlsx"
+
+
 def register() -> None:
     from talentpool import exports
 
+    exports.register(
+        SHEET_KIND,
+        title=gettext_lazy("考核结果录入表"),
+        count=sheet_count,
+        build=sheet_build,
+        roles={"county", "township"},
+        form=sheet_form,
+        describe=sheet_describe,
+    )
     exports.register(
         KIND,
         title=gettext_lazy("后备干部名册"),
         count=count,
         rows=rows,
         roles={"county", "township", "leader"},
+        form=form,
         describe=describe,
     )

@@ -81,6 +81,40 @@ class RosterFilterForm(TownshipFilterForm):
     )
 
 
+class ReviewSheetExportForm(forms.Form):
+    """Which review sheet (a round and a township) an export of the .xlsx template is for,
+    checked against the requester's scope: a township officer's own township only."""
+
+    round = forms.ModelChoiceField(label=_("考核"), queryset=ReviewRound.objects.none())
+    township = forms.ModelChoiceField(
+        label=_("乡镇（街道）"), queryset=Township.objects.none(), required=False
+    )
+
+    def __init__(self, data, *, user: User) -> None:
+        super().__init__(data)
+        self.user = user
+        self.fields["round"].queryset = ReviewRound.objects.in_scope(user)
+        self.fields["township"].queryset = Township.objects.in_scope(user)
+
+    def clean(self) -> dict:
+        data = super().clean()
+        round = data.get("round")
+        if round is None or "township" in self.errors:
+            return data
+        township = data.get("township")
+        if township is None:
+            if self.user.is_township:
+                township = self.user.township
+            elif round.township_id:
+                township = round.township
+            else:
+                raise forms.ValidationError(_("全县的考核须选择乡镇（街道）。"))
+        if not round.covers(township.pk):
+            raise forms.ValidationError(_("该考核不包括所选乡镇（街道）。"))
+        data["township"] = township
+        return data
+
+
 # --- Review rounds -----------------------------------------------------------------------------
 
 

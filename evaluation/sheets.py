@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from urllib.parse import quote
 
+from django.db.models import Exists, OuterRef, Q
 from django.http import HttpResponse
 from django.utils.translation import gettext as _
 from openpyxl import Workbook, load_workbook
@@ -15,7 +16,8 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from evaluation.models import Conclusion, Grade, ReviewRound, Scoring
+from candidates.models import PoolMembership
+from evaluation.models import Conclusion, Grade, Review, ReviewRound, Scoring
 from talentpool.exports import looks_like_formula
 from talentpool.headings import (
     SCAN_ROWS,
@@ -25,6 +27,7 @@ from talentpool.headings import (
     heading_key,
     unused_column_warnings,
 )
+from talentpool.models import Township
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 HEADER_FILL = PatternFill("solid", fgColor="F2DCDB")
@@ -109,6 +112,48 @@ REVIEWER_HEADER = "考核人"
 EVIDENCE_HEADER = "主要事实依据"
 GRADE_WORDS = {**{g.label: g.value for g in Grade}, **{g.value: g.value for g in Grade}}
 CONCLUSION_WORDS = {str(c.label): c.value for c in Conclusion}
+
+
+def sheet_members(round: ReviewRound, township: Township):
+    """The reserves on the sheet: active ones in the pool by the end of the period, and anyone
+    already reviewed in the round."""
+    reviewed = Review.objects.filter(round=round, membership=OuterRef("pk"))
+    return (
+        PoolMembership.objects.filter(village__township=township)
+        .filter(Q(left_on__isnull=True, entered_on__lte=round.ends_on) | Exists(reviewed))
+        .select_related("person", "village")
+        .order_by("village__code", "person__name", "pk")
+    )
+
+
+def round_rows(round: ReviewRound, township) -> list[list]:
+    """The sheet's rows as the .xlsx template has them."""
+    members = list(sheet_members(round, township))
+    reviews = {
+        r.membership_id: r for r in Review.objects.filter(round=round, membership__in=members)
+    }
+    grade_labels = {"A": "好", "B": "较好", "C": "一般", "D": "差"}
+    rows = []
+    for member in members:
+        review = reviews.get(member.pk)
+        scores = review.scores if review else {}
+        values = []
+        for key in round.dimension_keys:
+            value = scores.get(key)
+            values.append(grade_labels.get(value, value) if isinstance(value, str) else value)
+        rows.append(
+            [
+                member.pk,
+                member.person.name,
+                member.village.name,
+                member.get_category_display(),
+                *values,
+                review.get_conclusion_display() if review and review.conclusion else None,
+                review.reviewer if review else None,
+                review.evidence if review else None,
+            ]
+        )
+    return rows
 
 
 def round_headers(round: ReviewRound) -> list[str]:

@@ -9,7 +9,6 @@ from django.core import signing
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.db.models import Exists, OuterRef, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -64,6 +63,7 @@ from talentpool.access import (
     role_required,
     township_ids_in_scope,
 )
+from talentpool.lookup import search_people
 from talentpool.models import Person, Role, Township, User
 
 READERS = REGISTRY_READERS
@@ -303,18 +303,6 @@ def _sheet_township(request: HttpRequest, round: ReviewRound) -> Township:
     return get_object_or_404(Township.objects.in_scope(user), pk=int(raw))
 
 
-def _sheet_members(round: ReviewRound, township: Township):
-    """The reserves on the sheet: active ones in the pool by the end of the period, and anyone
-    already reviewed in the round."""
-    reviewed = Review.objects.filter(round=round, membership=OuterRef("pk"))
-    return (
-        PoolMembership.objects.filter(village__township=township)
-        .filter(Q(left_on__isnull=True, entered_on__lte=round.ends_on) | Exists(reviewed))
-        .select_related("person", "village")
-        .order_by("village__code", "person__name", "pk")
-    )
-
-
 @dataclass
 class SheetRow:
     member: PoolMembership
@@ -385,7 +373,7 @@ def round_sheet(request: HttpRequest, pk: int) -> HttpResponse:
     """The whole round for one township on one screen: every reserve a row."""
     round = _get_round_for_user(request, pk)
     township = _sheet_township(request, round)
-    members = list(_sheet_members(round, township))
+    members = list(sheets.sheet_members(round, township))
     reviews = {
         r.membership_id: r
         for r in Review.objects.filter(round=round, membership__in=[m.pk for m in members])
@@ -470,7 +458,7 @@ def round_row(request: HttpRequest, pk: int, member_pk: int) -> HttpResponse:
     """Save one row of the sheet (htmx, on change) and answer with the row."""
     round = _get_round_for_user(request, pk)
     township = _sheet_township(request, round)
-    member = get_object_or_404(_sheet_members(round, township), pk=member_pk)
+    member = get_object_or_404(sheets.sheet_members(round, township), pk=member_pk)
     review = Review.objects.filter(round=round, membership=member).first()
     if review is not None:
         review.round = round
@@ -549,42 +537,17 @@ def round_return(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect(round)
 
 
-def _workbook_rows(request: HttpRequest, round: ReviewRound, township: Township) -> list[list]:
-    members = list(_sheet_members(round, township))
-    reviews = {
-        r.membership_id: r for r in Review.objects.filter(round=round, membership__in=members)
-    }
-    grade_labels = {"A": "好", "B": "较好", "C": "一般", "D": "差"}
-    rows = []
-    for member in members:
-        review = reviews.get(member.pk)
-        scores = review.scores if review else {}
-        values = []
-        for key in round.dimension_keys:
-            value = scores.get(key)
-            values.append(grade_labels.get(value, value) if isinstance(value, str) else value)
-        rows.append(
-            [
-                member.pk,
-                member.person.name,
-                member.village.name,
-                member.get_category_display(),
-                *values,
-                review.get_conclusion_display() if review and review.conclusion else None,
-                review.reviewer if review else None,
-                review.evidence if review else None,
-            ]
-        )
-    return rows
-
-
 @role_required(*WRITERS)
 def round_workbook(request: HttpRequest, pk: int) -> HttpResponse:
-    """The sheet as .xlsx: the template to fill in, with what is already entered."""
+    """The sheet as .xlsx (the template to fill in, with what is already entered): many
+    people's names, so an export like any other - asked for, approved by another county
+    officer, downloaded once, logged (evaluation.exports, kind "review_sheet")."""
     round = _get_round_for_user(request, pk)
     township = _sheet_township(request, round)
-    workbook = sheets.round_workbook(round, township.name, _workbook_rows(request, round, township))
-    return sheets.xlsx_response(workbook, f"{round.name}（{township.name}）.xlsx")
+    query = urlencode(
+        {"kind": roster_export.SHEET_KIND, "round": round.pk, "township": township.pk}
+    )
+    return redirect(f"{reverse('security:export_new')}?{query}")
 
 
 @role_required(*WRITERS)
@@ -593,7 +556,7 @@ def round_import(request: HttpRequest, pk: int) -> HttpResponse:
     """Import the sheet from Excel: upload, preview with each bad row's reason, then write."""
     round = _get_round_for_user(request, pk)
     township = _sheet_township(request, round)
-    members = {m.pk: m for m in _sheet_members(round, township)}
+    members = {m.pk: m for m in sheets.sheet_members(round, township)}
     locked = set(
         Review.objects.filter(round=round, membership__in=list(members))
         .exclude(status=ReviewStatus.DRAFT)
@@ -793,7 +756,7 @@ def appointment_list(request: HttpRequest) -> HttpResponse:
         found = list(
             PoolMembership.objects.in_scope(user)
             .active()
-            .filter(person__in=Person.objects.search(q))
+            .filter(person__in=search_people(Person.objects.in_scope(user), q, user=user))
             .select_related("person", "village__township")
             .order_by("person__name")[:30]
         )

@@ -1,10 +1,14 @@
 """Exports of personal data, with approval (导出审批).
 
-A township officer's export of residents' data waits for a county officer's approval; a county
-officer's is approved at once. Each approved export can be downloaded once, by the person who
-asked for it, within EXPORT_LINK_LIFETIME (24 h); the file is built at that moment, says who
-exported it, when, who approved it and why (a header row and the workbook's properties), and
-nothing is kept on disk. Every request, decision and download is in the access log.
+Every download of many people's personal data is an export: it waits for the decision of a
+county officer who is not the requester (whatever the requester's role: one person never both
+asks and approves). Its filters are checked against the requester's scope before it is filed -
+an out-of-scope township or village is refused, never quietly replaced by the requester's own -
+so the approver reads the scope that will be exported. Each approved export can be downloaded
+once, by the person who asked for it, within EXPORT_LINK_LIFETIME (24 h); the file is built at
+that moment, says who exported it, when, who approved it and why (a header row and the
+workbook's properties), and nothing is kept on disk. Every request, decision and download is in
+the access log.
 
 For other apps - register an export kind once (in AppConfig.ready()):
 
@@ -16,14 +20,20 @@ For other apps - register an export kind once (in AppConfig.ready()):
         count=lambda user, params: ...,         # -> int, rows the user would get
         rows=lambda user, params: (headers, iterable_of_rows),
         roles={"county", "township"},          # who may ask for it
+        form=lambda query, user: FilterForm(query, user=user),  # the list's filter form
         describe=lambda params: "乡镇：忠州街道",  # optional, the filters in words
     )
+
+(a kind with a file of its own passes ``build=(export, user) -> (bytes, rows, filename)``
+instead of ``rows``)
 
 and link to ``{% url 'security:export_new' %}?kind=candidates&<the list's query string>``: that page
 shows the row count, asks for the purpose and files the request. `params` is the query string
 as a dict of lists (QueryDict.lists()); `rows` gets the requester and must scope rows with the
 app's `in_scope(user)`; show identifiers with ``person.id_number_for(user, granted=True)``
-(full for users with the right: the export is approved and logged), masked for the others.
+(full for users with the right: the export is approved and logged), masked for the others, and
+the birth date with ``person.birth_date_for(user, granted=True)`` (the year alone beside a masked
+number, which the full date would rebuild).
 """
 
 from __future__ import annotations
@@ -36,6 +46,7 @@ from django.conf import settings
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.utils import timezone
+from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -50,9 +61,11 @@ class ExportKind:
     kind: str
     title: str
     count: Callable[[User, dict], int]
-    rows: Callable[[User, dict], tuple[list[str], Iterable[Iterable]]]
+    rows: Callable[[User, dict], tuple[list[str], Iterable[Iterable]]] | None
     describe: Callable[[dict], str] | None = None
     roles: frozenset[str] = frozenset()
+    form: Callable | None = None
+    build: Callable | None = None
 
     def allows(self, user: User) -> bool:
         return user.role in self.roles
@@ -61,9 +74,40 @@ class ExportKind:
 KINDS: dict[str, ExportKind] = {}
 
 
-def register(kind: str, *, title: str, count, rows, roles, describe=None) -> None:
-    """`roles`: who may ask for this export (the roles that may read the list it comes from)."""
-    KINDS[kind] = ExportKind(kind, title, count, rows, describe, frozenset(roles))
+def register(
+    kind: str, *, title: str, count, roles, form, rows=None, describe=None, build=None
+) -> None:
+    """`roles`: who may ask for this export (the roles that may read the list it comes from).
+    `form(query, user)`: the bound filter form that checks the filters against the user's
+    scope. `rows` (a table) or `build` (a file of the kind's own making)."""
+    if (rows is None) == (build is None):
+        raise ValueError("an export kind has rows or build, not both")
+    KINDS[kind] = ExportKind(kind, title, count, rows, describe, frozenset(roles), form, build)
+
+
+def scope_errors(spec: ExportKind, user: User, params: dict[str, list[str]]) -> list[str]:
+    """Why `user` may not export with these filters (Chinese), or nothing. A filter the user's
+    form does not offer (a township officer naming a township) or a value outside their scope
+    is refused: the export must be what the approver reads."""
+    form = spec.form(as_query(params), user)
+    errors = []
+    for key, values in params.items():
+        if key in form.base_fields and key not in form.fields and any(values):
+            label = form.base_fields[key].label
+            errors.append(_("“%(f)s”超出您的管辖范围，不能按此条件导出。") % {"f": label})
+    if not form.is_valid():
+        for name, messages in form.errors.items():
+            field = form.fields.get(name)
+            label = field.label if field is not None else ""
+            for message in messages:
+                errors.append(f"{label}：{message}" if label else str(message))
+    return errors
+
+
+class ExportRefused(Exception):
+    def __init__(self, errors: list[str]) -> None:
+        super().__init__("；".join(errors))
+        self.errors = errors
 
 
 def params_from_query(query: QueryDict) -> dict[str, list[str]]:
@@ -82,9 +126,13 @@ def as_query(params: dict[str, list[str]]) -> QueryDict:
 def request_export(
     request: HttpRequest, kind: str, params: dict[str, list[str]], reason: str
 ) -> ExportRequest:
-    """File an export request for `request.user`; approved at once for a county officer."""
+    """File an export request for `request.user`, to be decided by another county officer.
+    Filters outside the user's scope are refused (ExportRefused)."""
     spec = KINDS[kind]
     user = request.user
+    errors = scope_errors(spec, user, params)
+    if errors:
+        raise ExportRefused(errors)
     export = ExportRequest.objects.create(
         kind=kind,
         title=str(spec.title),
@@ -101,8 +149,6 @@ def request_export(
         reason=reason,
         detail={"export": export.pk, "kind": kind, "params": params, "rows": export.row_count},
     )
-    if user.is_county:
-        _approve(export, actor=user, note=_("县级干部导出，自动批准"))
     return export
 
 
@@ -111,9 +157,9 @@ def decide_export(
     request: HttpRequest, export: ExportRequest, *, approve: bool, note: str = ""
 ) -> bool:
     """A county officer approves or rejects a pending request. Deciding a decided request, or
-    one's own, changes nothing."""
+    one's own (whatever one's role), changes nothing."""
     actor = request.user
-    if not actor.is_county or export.requested_by_id == actor.pk:
+    if not may_decide(actor, export):
         return False
     export = ExportRequest.objects.select_for_update().get(pk=export.pk)
     if export.status != ExportStatus.REQUESTED:
@@ -133,6 +179,11 @@ def decide_export(
         detail={"export": export.pk, "approved": approve, "rows": export.row_count},
     )
     return True
+
+
+def may_decide(user: User, export: ExportRequest) -> bool:
+    """Two people for every export: a county officer decides, never on their own request."""
+    return user.is_county and export.requested_by_id != user.pk
 
 
 def _approve(export: ExportRequest, *, actor: User, note: str) -> None:
@@ -165,19 +216,23 @@ def download(request: HttpRequest, export: ExportRequest) -> HttpResponse | None
         return None
     export.refresh_from_db()
     spec = KINDS[export.kind]
-    headers, rows = spec.rows(request.user, export.params)
-    content, count = build_workbook(export, headers, rows)
+    if spec.build is not None:
+        content, count, filename = spec.build(export, request.user)
+    else:
+        headers, rows = spec.rows(request.user, export.params)
+        content, count = build_workbook(export, headers, rows)
+        stamp = timezone.localtime(export.downloaded_at).strftime("%Y%m%d%H%M")
+        filename = f"export-{export.kind}-{export.pk}-{stamp}.xlsx"
     log_access(
         request,
         AccessAction.EXPORT_DOWNLOAD,
         reason=export.reason,
         detail={"export": export.pk, "kind": export.kind, "rows": count},
     )
-    response = HttpResponse(content, content_type=XLSX)
-    stamp = timezone.localtime(export.downloaded_at).strftime("%Y%m%d%H%M")
-    filename = f"export-{export.kind}-{export.pk}-{stamp}.xlsx"
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    response["Cache-Control"] = "no-store"
+    # Anything but a workbook we built (an uploaded original) is served as bytes to save.
+    content_type = XLSX if filename.endswith(".xlsx") else "application/octet-stream"
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = content_disposition_header(True, filename)
     return response
 
 
@@ -289,7 +344,7 @@ def _registry_rows(user: User, params: dict):
                 p.name,
                 p.get_gender_display(),
                 p.get_ethnicity_display(),
-                p.birth_date,
+                p.birth_date_for(user, granted=True),
                 p.id_number_for(user, granted=True),
                 p.phone_for(user, granted=True),
                 p.township.name,
@@ -332,9 +387,16 @@ def _registry_describe(params: dict) -> str:
     return "；".join(parts) or _("全部人员")
 
 
+def _registry_form(query: QueryDict, user: User):
+    from talentpool.forms import RegistryFilterForm
+
+    return RegistryFilterForm(query, user=user)
+
+
 register(
     "registry",
     roles={"county", "township", "leader"},
+    form=_registry_form,
     title=gettext_lazy("人才信息库"),
     count=lambda user, params: _registry_people(user, params).count(),
     rows=_registry_rows,

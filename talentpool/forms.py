@@ -16,6 +16,7 @@ from talentpool.identity import (
     normalize_phone,
     parse_id_number,
 )
+from talentpool.lookup import search_people
 from talentpool.models import AGE_BANDS, Person, PersonQuerySet, Township, User, Village
 from talentpool.text import clean_name
 
@@ -81,6 +82,7 @@ class RegistryFilterForm(forms.Form):
 
     def __init__(self, data, *, user: User) -> None:
         super().__init__(data)
+        self.user = user
         townships = Township.objects.in_scope(user)
         self.fields["township"].queryset = townships
         villages = Village.objects.in_scope(user)
@@ -96,7 +98,7 @@ class RegistryFilterForm(forms.Form):
         data = self.cleaned_data if self.is_valid() else self._valid_part()
         today = timezone.localdate()
         if data.get("q"):
-            qs = qs.search(data["q"])
+            qs = search_people(qs, data["q"], user=self.user)
         if data.get("township"):
             qs = qs.filter(township=data["township"])
         if data.get("village"):
@@ -174,6 +176,9 @@ class PersonForm(forms.ModelForm):
                 self.initial["id_number"] = instance.id_number_for(user)
                 self.fields["phone"].disabled = True
                 self.initial["phone"] = instance.phone_for(user)
+                # The full birth date would give the masked digits back: it comes from the
+                # stored number and is neither shown nor changed here.
+                del self.fields["birth_date"]
 
     def clean_name(self) -> str:
         name = clean_name(self.cleaned_data["name"])

@@ -15,6 +15,7 @@ from django.db import DatabaseError, InterfaceError, OperationalError
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext as _
 
 from talentpool import security
@@ -133,6 +134,23 @@ def _redirect(request: HttpRequest, url: str, *, next_url: str | None = None) ->
         response["HX-Redirect"] = url
         return response
     return HttpResponseRedirect(url)
+
+
+class PrivateResponseMiddleware:
+    """Every response to a signed-in user may show residents' personal data (a page, an htmx
+    fragment, a download): no browser, proxy or shared cache may keep it. One rule for all of
+    them, so a new page cannot forget it."""
+
+    def __init__(self, get_response) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            # patch_cache_control drops a conflicting "public" and keeps other directives.
+            patch_cache_control(response, private=True, no_store=True)
+        return response
 
 
 class FaultMiddleware:

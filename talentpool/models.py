@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from datetime import date
 
@@ -438,20 +437,13 @@ class PersonQuerySet(models.QuerySet):
         # Administrators, the security administrator and the auditor see no one.
         return self.none()
 
-    def search(self, text: str) -> PersonQuerySet:
-        """Find people by name (or part of it), pinyin initials, ID number or phone."""
+    def named(self, text: str) -> PersonQuerySet:
+        """People whose name contains `text`, or whose pinyin (or its initials) starts with it.
+        Search boxes go through talentpool.lookup.search_people, which also handles numbers."""
         text = text.strip()
         if not text:
             return self
         compact = normalize_id_number(text)
-        if re.fullmatch(r"[0-9]{17}[0-9X]", compact):
-            return self.filter(id_number=compact)
-        if compact.isdigit() and len(compact) >= 4:
-            return self.filter(
-                Q(phone__startswith=compact)
-                | Q(phone__endswith=compact)
-                | Q(id_number__startswith=compact)
-            )
         if compact.isascii() and compact.isalpha():
             lowered = compact.lower()
             return self.filter(
@@ -641,6 +633,15 @@ class Person(models.Model):
         if self.shows_personal_data_to(user, granted=granted):
             return self.phone
         return mask_phone(self.phone)
+
+    def birth_date_for(self, user: User, *, granted: bool = False) -> date | int | None:
+        """The birth date for a user who sees the full ID number, the year alone for the others.
+
+        The masked number hides exactly the eight birth-date digits; with its area code and
+        last four (whose check digit confirms a guess) the full date would rebuild it."""
+        if self.birth_date is None or self.shows_personal_data_to(user, granted=granted):
+            return self.birth_date
+        return self.birth_date.year
 
     @property
     def village_label(self) -> str:

@@ -4,13 +4,16 @@ Protection Law).
 For other apps:
 
 - ``log_access(request_or_user, action, *, person=None, fields=(), reason="", detail={})`` writes
-  one row of the personal-data access log (AccessLog): call it for each search by an identifier,
-  each import (file hash and counts) and anything else that reads or moves personal data in bulk.
-  Exports go through talentpool.exports, which logs them itself.
+  one row of the personal-data access log (AccessLog): call it for each import (file hash and
+  counts) and anything else that reads or moves personal data in bulk. Exports go through
+  talentpool.exports, and searches that find people through talentpool.lookup.search_people;
+  both log themselves.
 - Full ID numbers and phones are shown through ``Person.id_number_for(user)`` /
   ``phone_for(user)`` and the ``{% id_number %}`` / ``{% phone %}`` tags: masked, unless the user
   holds the right *and* gave a reason for that person in this session a few minutes ago
-  (``reveal``). Nothing else needs to change in a page.
+  (``reveal``). Nothing else needs to change in a page. The birth date goes with them:
+  ``Person.birth_date_for(user)`` / ``{% birth_date person %}`` give the year alone wherever
+  the number is masked (the full date would rebuild it).
 """
 
 from __future__ import annotations
@@ -153,13 +156,30 @@ _grants: contextvars.ContextVar[tuple[int, dict[str, float]] | None] = contextva
 )
 
 
-def bind_request(request: HttpRequest) -> contextvars.Token:
+# The current request itself, so that a look-up deep in a form or an export (talentpool.lookup)
+# logs the address and page it came from.
+_request: contextvars.ContextVar[HttpRequest | None] = contextvars.ContextVar(
+    "talentpool_request", default=None
+)
+
+
+def bind_request(request: HttpRequest) -> tuple[contextvars.Token, contextvars.Token]:
     grants = request.session.get(SESSION_REVEALED, {}) if hasattr(request, "session") else {}
-    return _grants.set((request.user.pk, grants))
+    return _grants.set((request.user.pk, grants)), _request.set(request)
 
 
-def unbind_request(token: contextvars.Token) -> None:
-    _grants.reset(token)
+def unbind_request(tokens: tuple[contextvars.Token, contextvars.Token]) -> None:
+    grants, request = tokens
+    _request.reset(request)
+    _grants.reset(grants)
+
+
+def current_request(user: User) -> HttpRequest | None:
+    """The request being served, if it is `user`'s."""
+    request = _request.get()
+    if request is None or getattr(request, "user", None) is None:
+        return None
+    return request if request.user.pk == user.pk else None
 
 
 def is_revealed(user: User, person_id: int | None) -> bool:
@@ -232,6 +252,7 @@ def log_access(
     action: str,
     *,
     person: Person | None = None,
+    person_id: int | None = None,
     fields: Iterable[str] = (),
     reason: str = "",
     detail: dict | None = None,
@@ -250,7 +271,7 @@ def log_access(
         user=user,
         username=user.get_username() if user else "",
         action=action,
-        person=person,
+        person_id=person.pk if person is not None else person_id,
         fields=list(fields),
         reason=reason,
         ip_address=ip,

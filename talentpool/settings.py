@@ -81,6 +81,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     # Session time limits, the second factor and password changes, in that order.
     "talentpool.middleware.AccountSecurityMiddleware",
+    # Cache-Control: private, no-store on every response to a signed-in user.
+    "talentpool.middleware.PrivateResponseMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "pghistory.middleware.HistoryMiddleware",
@@ -196,6 +198,9 @@ SESSION_IDLE_TIMEOUT = timedelta(minutes=env.int("SESSION_IDLE_MINUTES", default
 SESSION_MAX_AGE = timedelta(hours=env.int("SESSION_MAX_HOURS", default=8))
 # Personal data shown after a reason stays visible this long (per person, per session).
 REVEAL_DURATION = timedelta(minutes=10)
+
+# Look-ups of people by ID number or phone (talentpool.lookup), per user and minute.
+IDENTIFIER_LOOKUPS_PER_MINUTE = env.int("IDENTIFIER_LOOKUPS_PER_MINUTE", default=30)
 
 # Exports of personal data: the download link works once, for this long after approval.
 EXPORT_LINK_LIFETIME = timedelta(hours=24)

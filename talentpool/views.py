@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-import re
 from datetime import datetime, time
 
 from django.conf import settings
@@ -42,20 +41,17 @@ from talentpool.forms import (
     StaleEdit,
     TokenForm,
 )
-from talentpool.identity import normalize_id_number
 from talentpool.models import (
     BUSINESS_ROLES,
-    AccessAction,
     AccessLog,
     ExportRequest,
-    ExportStatus,
     Person,
     Role,
     Township,
     User,
 )
 from talentpool.pages import query_without_page
-from talentpool.security import log_access, reveal
+from talentpool.security import reveal
 
 PAGE_SIZE = 25
 
@@ -91,31 +87,11 @@ def registry_list(request: HttpRequest) -> HttpResponse:
         "township", "village"
     )
     page = Paginator(people, PAGE_SIZE).get_page(request.GET.get("page"))
-    _log_identifier_search(request, form, page)
     context = {"form": form, "page": page, "query": query_without_page(request)}
     template = "talentpool/registry_list.html"
     if request.htmx and not request.htmx.boosted:
         template += "#results"
     return render(request, template, context)
-
-
-# A search by a full ID number, or by six or more of its (or a phone's) digits, looks a person up
-# by an identifier: the access log records it. Names and phone tails (4-5 digits) are not.
-IDENTIFIER_QUERY = re.compile(r"[0-9]{6,17}[0-9X]?")
-
-
-def _log_identifier_search(request: HttpRequest, form: RegistryFilterForm, page) -> None:
-    query = normalize_id_number(form.cleaned_data.get("q", "") if form.is_valid() else "")
-    if not IDENTIFIER_QUERY.fullmatch(query) or page.number != 1:
-        return
-    found = list(page)[:2]  # the page's rows, read once and kept for the template
-    log_access(
-        request,
-        AccessAction.SEARCH_ID,
-        person=found[0] if len(found) == 1 else None,
-        fields=["id_number", "phone"],
-        detail={"query": query, "results": page.paginator.count},
-    )
 
 
 @role_required(*REGISTRY_READERS)
@@ -383,20 +359,22 @@ def export_new(request: HttpRequest) -> HttpResponse:
     if not spec.allows(request.user):
         raise PermissionDenied
     params = exports.params_from_query(request.GET)
+    # The approver must read the scope that will be exported: filters outside the requester's
+    # scope are refused here, before anything is described, counted or filed.
+    scope_errors = exports.scope_errors(spec, request.user, params)
+    if scope_errors:
+        context = {"spec": spec, "scope_errors": scope_errors}
+        return render(request, "talentpool/export_new.html", context, status=400)
     form = ExportRequestForm(request.POST or None)
     if form.is_valid():
-        export = exports.request_export(request, kind, params, form.cleaned_data["reason"])
-        if export.status == ExportStatus.APPROVED:
-            messages.success(request, _("导出已批准，请在24小时内下载（仅能下载一次）。"))
-        else:
-            messages.info(request, _("导出申请已提交，县委组织部审批后可下载。"))
+        exports.request_export(request, kind, params, form.cleaned_data["reason"])
+        messages.info(request, _("导出申请已提交，须由另一位县委组织部干部审批后方可下载。"))
         return redirect("security:exports")
     context = {
         "form": form,
         "spec": spec,
         "params_text": spec.describe(params) if spec.describe else "",
         "row_count": spec.count(request.user, params),
-        "needs_approval": not request.user.is_county,
     }
     return render(request, "talentpool/export_new.html", context)
 
@@ -421,8 +399,10 @@ def export_decide(request: HttpRequest, pk: int) -> HttpResponse:
         approve = form.cleaned_data["decision"] == "approve"
         if exports.decide_export(request, export, approve=approve, note=form.cleaned_data["note"]):
             messages.success(request, _("已批准。") if approve else _("已驳回。"))
+        elif export.requested_by_id == request.user.pk:
+            messages.warning(request, _("不能审批自己的导出申请，须由另一位县委组织部干部审批。"))
         else:
-            messages.warning(request, _("该申请已处理，或不能审批自己的申请。"))
+            messages.warning(request, _("该申请已处理。"))
     return redirect("security:exports")
 
 
@@ -449,6 +429,13 @@ def bad_request(request: HttpRequest, exception=None) -> HttpResponse:
 
 @requires_csrf_token
 def permission_denied(request: HttpRequest, exception=None) -> HttpResponse:
+    from talentpool.lookup import LookupThrottled
+
+    if isinstance(exception, LookupThrottled):
+        # An htmx fragment gets the alert alone (static/js/app.js shows it in place).
+        htmx = request.headers.get("HX-Request") == "true"
+        template = "429.html#alert" if htmx else "429.html"
+        return render(request, template, {"message": exception.message}, status=429)
     return render(request, "403.html", status=403)
 
 

@@ -44,6 +44,22 @@ def grant_personal_data(user: User) -> User:
     return User.objects.get(pk=user.pk)  # drop the cached permissions
 
 
+def approve_export(export, approver: User | None = None):
+    """Have `export` approved by a county officer who is not its requester (every export needs
+    one: talentpool.exports)."""
+    from django.test import RequestFactory
+
+    from talentpool import exports
+
+    if approver is None:
+        approver = make_user(f"approver{export.pk}", Role.COUNTY, last_name="审", first_name="批")
+    request = RequestFactory().post("/")
+    request.user = approver
+    assert exports.decide_export(request, export, approve=True, note="同意")
+    export.refresh_from_db()
+    return export
+
+
 def make_person(
     township: Township,
     village: Village | None = None,

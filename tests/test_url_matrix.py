@@ -77,10 +77,22 @@ def test_role_matrix(client, ctx, name):
         assert anonymous.url.startswith(reverse("login"))
     for role, user in ctx.personas.items():
         client.force_login(user)
-        status = client.get(url).status_code
+        response = client.get(url)
         expected = rule.status_for(role)
-        assert status == expected, f"{role} GET {url}: {status}, expected {expected}"
+        assert response.status_code == expected, (
+            f"{role} GET {url}: {response.status_code}, expected {expected}"
+        )
+        assert_not_cached(response, f"{role} GET {url}")
+        if expected == 200:
+            fragment = client.get(url, headers={"HX-Request": "true"})
+            assert_not_cached(fragment, f"{role} htmx GET {url}")
         client.logout()
+
+
+def assert_not_cached(response, where: str) -> None:
+    """Whatever a signed-in user is sent may show a resident: no cache may keep it."""
+    directives = {d.strip() for d in response.get("Cache-Control", "").split(",")}
+    assert {"private", "no-store"} <= directives, f"{where}: Cache-Control {directives}"
 
 
 @pytest.mark.parametrize("name", sorted(n for n, (rule, _m) in ACCESS.items() if rule.obj))

@@ -26,6 +26,7 @@ from talentpool.access import (
     township_ids_in_scope,
 )
 from talentpool.codes import PARTY_MEMBER
+from talentpool.lookup import search_people
 from talentpool.models import County, Person, Role
 from talentpool.pages import partial, query_without_page
 from training import compliance
@@ -363,7 +364,7 @@ def enrol(request: HttpRequest, pk: int) -> HttpResponse:
         Exists(Enrolment.objects.filter(course=course, person=OuterRef("pk")))
     )
     if q:
-        candidates = candidates.search(q)
+        candidates = search_people(candidates, q, user=request.user)
     page = Paginator(candidates, 50).get_page(request.GET.get("page"))
     context = {
         "course": course,
@@ -525,7 +526,7 @@ def hours(request: HttpRequest) -> HttpResponse:
     if form.value("township"):
         people = people.filter(township=form.value("township"))
     if form.value("q"):
-        people = people.search(form.value("q"))
+        people = search_people(people, form.value("q"), user=user)
     people = (
         hours_in_year(people, year)
         .select_related("township", "village")
@@ -929,7 +930,10 @@ def post_list(request: HttpRequest) -> HttpResponse:
         elif data["state"] == "ended":
             posts = posts.filter(end_on__lt=today)
         if data["q"]:
-            posts = posts.filter(person__in=Person.objects.search(data["q"]))
+            found = search_people(
+                Person.objects.in_scope(request.user), data["q"], user=request.user
+            )
+            posts = posts.filter(person__in=found)
     page = Paginator(posts, PAGE_SIZE).get_page(request.GET.get("page"))
     context = {"form": form, "page": page, "query": query_without_page(request), "today": today}
     return render(request, partial(request, "training/post_list.html", "results"), context)

@@ -209,7 +209,7 @@ def registry_rows(user, params: dict) -> tuple[list[str], Iterator[list[object]]
                 p.name,
                 _label(codes.Gender, p.gender),
                 _label(codes.Ethnicity, p.ethnicity),
-                p.birth_date,
+                p.birth_date_for(user, granted=True),
                 p.id_number_for(user, granted=True),
                 p.phone_for(user, granted=True),
                 p.village_label,

@@ -12,10 +12,11 @@ from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import content_disposition_header
+from django.utils.http import content_disposition_header, urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_http_methods, require_POST
@@ -31,10 +32,11 @@ from talentpool.identity import mask_id_number, mask_phone
 from talentpool.models import AccessAction, ExportRequest, ExportStatus, Role, Village, age_on
 from talentpool.security import log_access
 from talentpool.survey import actions, pipeline
-from talentpool.survey.export import XLSX, error_report, registry_csv
+from talentpool.survey.export import XLSX, registry_csv
 from talentpool.survey.fields import FIELD_LABELS, SKIP
 from talentpool.survey.forms import ColumnAnswersForm, TemplateForm, UploadForm
 from talentpool.survey.models import BatchStatus, ImportBatch, ImportRow, RowAction
+from talentpool.survey.registration import ORIGINAL_KIND, REPORT_KIND
 from talentpool.survey.tasks import waiting_job
 from talentpool.survey.template import blank_template
 from talentpool.survey.uploads import UploadSizeLimit, too_large
@@ -289,7 +291,8 @@ _CHANGE_LABELS = {
 
 def _diffs(rows: list[ImportRow]) -> dict[int, list[tuple[str, str, str]]]:
     """Row -> [(field label, before, after)] for the changes shown on one page: codes as
-    labels, villages by name, phones masked (the page lists many people at once)."""
+    labels, villages by name, phones and birth dates masked (the page lists many people at
+    once)."""
     village_ids = {
         value
         for row in rows
@@ -321,6 +324,9 @@ def _shown(fld: str, value: object) -> str:
         return "—"
     if fld == "phone":
         return mask_phone(str(value))
+    if fld == "birth_date":
+        # The full date beside the masked ID number elsewhere would rebuild it: the year only.
+        return f"{str(value)[:4]}-**-**"
     if fld == "is_veteran":
         return _("是") if value else _("否")
     if isinstance(value, dict):
@@ -427,48 +433,29 @@ def batch_rollback(request: HttpRequest, pk: int) -> HttpResponse:
 
 @role_required(*SURVEY_WRITERS)
 def error_report_download(request: HttpRequest, pk: int) -> HttpResponse:
+    """The rejected rows as uploaded: many people's data, so an export like any other (asked
+    for, approved by another county officer, downloaded once, logged)."""
     batch = _get_batch_for_user(request, pk)
     if batch.status in (BatchStatus.ANALYSING, BatchStatus.FILE_REJECTED):
         raise Http404
     if batch.rows_purged_at is not None:
         messages.info(request, _("这批导入的逐行明细已按保存期限清除，错误报告不能再下载。"))
         return redirect(batch)
-    content = error_report(batch)
-    log_access(
-        request,
-        AccessAction.EXPORT_DOWNLOAD,
-        reason=_("下载导入错误报告"),
-        detail={"kind": "survey_error_report", "batch": batch.pk, "rows": batch.rejected_count},
-    )
-    stem = batch.original_name.rsplit(".", 1)[0]
-    return _attachment(HttpResponse(content, content_type=XLSX), f"错误报告-{stem}.xlsx")
+    return _export_of(REPORT_KIND, batch)
 
 
 @role_required(*SURVEY_WRITERS)
 def original_download(request: HttpRequest, pk: int) -> HttpResponse:
-    """The file as uploaded: never served from MEDIA_ROOT, only here, after the scope check."""
+    """The file as uploaded (never served from MEDIA_ROOT): an export like any other."""
     batch = _get_batch_for_user(request, pk)
     if not batch.file:
         raise Http404
-    try:
-        handle = batch.file.open("rb")
-    except FileNotFoundError:
-        raise Http404 from None
-    log_access(
-        request,
-        AccessAction.EXPORT_DOWNLOAD,
-        reason=_("下载导入的原始文件"),
-        detail={"kind": "survey_original", "batch": batch.pk, "sha256": batch.sha256},
-    )
-    response = FileResponse(
-        handle,
-        as_attachment=True,
-        filename=batch.original_name,
-        content_type="application/octet-stream",
-    )
-    response["Cache-Control"] = "no-store"
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    return _export_of(ORIGINAL_KIND, batch)
+
+
+def _export_of(kind: str, batch: ImportBatch) -> HttpResponse:
+    query = urlencode({"kind": kind, "batch": batch.pk})
+    return redirect(f"{reverse('security:export_new')}?{query}")
 
 
 @role_required(*SURVEY_READERS)

@@ -24,8 +24,31 @@ def phone(context, person) -> str:
 
 
 @register.simple_tag(takes_context=True)
+def birth_date(context, person, fmt: str = "Y-m-d") -> str:
+    """The birth date in `fmt` for a user who sees the full ID number; for the others the year
+    alone ("1992年"): with the masked number the full date would rebuild it."""
+    from django.utils.dateformat import format as date_format
+    from django.utils.translation import gettext as _
+
+    shown = person.birth_date_for(context["request"].user)
+    if shown is None:
+        return ""
+    if isinstance(shown, int):
+        return _("%(year)s年") % {"year": shown}
+    return date_format(shown, fmt)
+
+
+@register.simple_tag(takes_context=True)
 def personal_data_shown(context, person) -> bool:
     return person.shows_personal_data_to(context["request"].user)
+
+
+@register.filter
+def may_decide(export, user) -> bool:
+    """Whether `user` may approve or reject `export` (never their own)."""
+    from talentpool.exports import may_decide as rule
+
+    return rule(user, export)
 
 
 @register.simple_tag
@@ -82,6 +105,14 @@ def audit_changes(event) -> list[tuple[str, object, object]]:
     return shown
 
 
+LOOKUP_KINDS = {
+    "id_number": "完整身份证号",
+    "phone": "完整电话号码",
+    "phone_tail": "电话后四位",
+    "partial": "号码片段",
+}
+
+
 @register.filter
 def access_detail(row) -> str:
     """An access-log row's details for the auditor, with any identifier in them masked."""
@@ -89,6 +120,8 @@ def access_detail(row) -> str:
 
     detail = row.detail or {}
     parts = []
+    if "kind" in detail:
+        parts.append(f"方式：{LOOKUP_KINDS.get(detail['kind'], detail['kind'])}")
     if "query" in detail:
         parts.append(f"查询：{mask_id_number(str(detail['query']))}")
     if "results" in detail:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tests.access import READERS, WRITERS, allow
+from tests.access import READERS, WRITERS, Rule, allow
 from tests.evaluation.factories import make_round
 from tests.factories import make_person
 
@@ -15,7 +15,8 @@ ACCESS = {
     "evaluation:round_detail": allow(READERS, "round"),
     "evaluation:round_edit": allow(WRITERS, "round"),
     "evaluation:round_sheet": allow(WRITERS, "round"),
-    "evaluation:round_workbook": allow(WRITERS, "round"),
+    # The .xlsx is an export: the URL sends its writers to the export request page.
+    "evaluation:round_workbook": Rule(WRITERS, "round", ok_status=302),
     "evaluation:round_import": allow(WRITERS, "round"),
     "evaluation:grid": allow(READERS),
     "evaluation:proposal_list": allow(READERS),

@@ -8,11 +8,19 @@ from django.urls import reverse
 from openpyxl import Workbook, load_workbook
 
 from evaluation.models import Review
+from talentpool.models import ExportRequest
 from tests.evaluation.factories import make_reserve, make_review
+from tests.factories import approve_export
 
 
 def template_rows(client, round) -> tuple[list, list[list]]:
-    response = client.get(reverse("evaluation:round_workbook", args=[round.pk]))
+    """The sheet's .xlsx, through the export approval: asked for, approved, downloaded."""
+    asked = client.get(reverse("evaluation:round_workbook", args=[round.pk]))
+    assert asked.status_code == 302
+    assert client.post(asked.url, {"reason": "填写考核结果"}).status_code == 302
+    export = approve_export(ExportRequest.objects.latest("pk"))
+    assert (export.kind, export.params["round"]) == ("review_sheet", [str(round.pk)])
+    response = client.post(reverse("security:export_download", args=[export.pk]))
     assert response.status_code == 200
     assert response["Content-Type"].startswith("application/vnd.openxmlformats")
     sheet = load_workbook(io.BytesIO(response.content)).active
@@ -151,3 +159,23 @@ def test_headings_worded_differently_are_read_and_unread_columns_named(
     assert "共读到 1 条有效记录，0 条有问题" in body
     assert "第L列“联系人”有1行填写了内容，但没有对应的项目，未读取。" in body
     assert not Review.objects.exists()
+
+
+def test_the_sheet_export_names_its_scope_and_refuses_another_township(
+    client, township_officer_a, county_officer, county_round, reserve_a, township_b
+):
+    url = reverse("security:export_new")
+    client.force_login(township_officer_a)
+    asked = client.get(reverse("evaluation:round_workbook", args=[county_round.pk]))
+    page = client.get(asked.url)
+    assert page.context["params_text"] == f"考核：{county_round.name}；乡镇：忠州街道"
+    assert page.context["row_count"] == 1
+    other = f"{url}?kind=review_sheet&round={county_round.pk}&township={township_b.pk}"
+    assert client.get(other).status_code == 400
+    assert client.post(other, {"reason": "填写考核结果"}).status_code == 400
+    # A county-wide round's sheet is one township's: the county officer must name it.
+    client.force_login(county_officer)
+    whole = client.get(f"{url}?kind=review_sheet&round={county_round.pk}")
+    assert whole.status_code == 400
+    assert "全县的考核须选择乡镇（街道）" in whole.content.decode()
+    assert not ExportRequest.objects.exists()

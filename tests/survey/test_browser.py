@@ -1,5 +1,5 @@
 """A township officer uploads a survey, reads the preview, confirms, watches the progress and
-downloads the error report - in a real browser."""
+asks for the error report and downloads it once approved - in a real browser."""
 
 from __future__ import annotations
 
@@ -11,10 +11,11 @@ import pytest
 from openpyxl import load_workbook
 from playwright.sync_api import expect
 
-from talentpool.models import Person
+from talentpool.models import ExportRequest, Person
 from talentpool.survey import tasks
 from talentpool.survey.models import BatchStatus, ImportBatch
 from tests.browser import log_in
+from tests.factories import approve_export
 
 from .factories import person, survey_xlsx
 
@@ -74,8 +75,16 @@ def test_township_officer_uploads_previews_confirms_watches_progress_and_gets_th
     kept = Person.objects.get(name="刘错")
     assert kept.phone == "" and kept.other_info == {"联系电话": "12345"}
 
+    # The report holds the rejected people's rows: an export, approved by a county officer.
+    page.get_by_role("link", name="下载错误报告").click()
+    expect(page.get_by_text("导出：导入错误报告")).to_be_visible()
+    page.get_by_label("导出用途").fill("修改后重新上传")
+    page.get_by_role("button", name="提交导出申请").click()
+    expect(page.get_by_text("须由另一位县委组织部干部审批")).to_be_visible()
+    approve_export(ExportRequest.objects.get(kind="survey_report"))
+    page.reload()
     with page.expect_download() as download_info:
-        page.get_by_role("link", name="下载错误报告").click()
+        page.get_by_role("button", name="下载").click()
     download = download_info.value
     assert download.suggested_filename == "错误报告-忠州街道登记表.xlsx"
     workbook = load_workbook(io.BytesIO(Path(download.path()).read_bytes()))

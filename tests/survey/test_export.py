@@ -14,7 +14,7 @@ from openpyxl import load_workbook
 from talentpool.exports import looks_like_formula
 from talentpool.models import AccessLog, ExportRequest
 from talentpool.survey.export import TEMPLATE_HEADER, csv_value
-from tests.factories import grant_personal_data, make_person
+from tests.factories import approve_export, grant_personal_data, make_person
 
 pytestmark = pytest.mark.django_db
 
@@ -51,7 +51,8 @@ def test_a_county_officer_exports_the_filtered_registry_in_the_template_columns(
     county = grant_personal_data(county_officer)
     client.force_login(county)
     export = request_export(client, education="20")
-    assert export.status == "approved"
+    assert export.status == "requested"
+    approve_export(export)
     assert export.row_count == 2
     response = client.post(reverse("security:export_download", args=[export.pk]))
     ws = load_workbook(io.BytesIO(response.content)).active

@@ -9,8 +9,8 @@ from django.urls import reverse
 from django.utils import timezone
 from openpyxl import load_workbook
 
-from talentpool.models import AccessAction, AccessLog, ExportRequest, ExportStatus
-from tests.factories import grant_personal_data, make_person
+from talentpool.models import AccessAction, AccessLog, ExportRequest, ExportStatus, Role
+from tests.factories import approve_export, grant_personal_data, make_person, make_user
 
 
 @pytest.fixture
@@ -91,7 +91,8 @@ def test_the_download_link_works_once(client, county_officer, people):
     client.force_login(county_officer)
     _request(client)
     export = ExportRequest.objects.get()
-    assert export.status == ExportStatus.APPROVED  # a county officer's: at once
+    assert export.status == ExportStatus.REQUESTED  # a county officer's too
+    approve_export(export)
     assert _download(client, export).status_code == 200
     again = _download(client, export)
     assert again.status_code == 302
@@ -101,6 +102,7 @@ def test_the_download_link_works_once(client, county_officer, people):
 def test_the_download_link_expires(client, county_officer, people):
     client.force_login(county_officer)
     _request(client)
+    approve_export(ExportRequest.objects.get())
     ExportRequest.objects.update(expires_at=timezone.now() - timedelta(minutes=1))
     export = ExportRequest.objects.get()
     assert _download(client, export).status_code == 302
@@ -113,7 +115,8 @@ def test_the_file_names_who_exported_it_and_when(client, county_officer, people)
     officer = grant_personal_data(county_officer)
     client.force_login(officer)
     _request(client, "education=20")
-    workbook = load_workbook(io.BytesIO(_download(client, ExportRequest.objects.get()).content))
+    export = approve_export(ExportRequest.objects.get())
+    workbook = load_workbook(io.BytesIO(_download(client, export).content))
     sheet = workbook.active
     first = sheet.cell(1, 1).value
     assert "导出人：王组织（county）" in first
@@ -182,3 +185,100 @@ def test_unknown_export_kind_is_404_and_mentor_may_not_export_the_registry(clien
     url = reverse("security:export_new")
     assert client.get(url, {"kind": "nothing"}).status_code == 404
     assert client.get(url, {"kind": "registry"}).status_code == 403
+
+
+# --- Two people for every export; the scope the approver reads is the scope exported ----------
+
+
+def test_a_county_officers_own_export_waits_for_another_county_officer(
+    client, county_officer, people
+):
+    officer = grant_personal_data(county_officer)
+    client.force_login(officer)
+    page = client.get(reverse("security:export_new"), {"kind": "registry"}).content.decode()
+    assert "申请人以外的一位县委组织部干部审批" in page
+    _request(client)
+    export = ExportRequest.objects.get()
+    assert export.status == ExportStatus.REQUESTED
+    assert _download(client, export).status_code == 302  # nothing to download yet
+    listing = client.get(reverse("security:exports")).content.decode()
+    assert reverse("security:export_decide", args=[export.pk]) not in listing
+    refused = client.post(
+        reverse("security:export_decide", args=[export.pk]), {"decision": "approve"}, follow=True
+    )
+    assert "不能审批自己的导出申请" in refused.content.decode()
+    export.refresh_from_db()
+    assert export.status == ExportStatus.REQUESTED
+    assert export.decided_by is None
+    assert not AccessLog.objects.filter(action=AccessAction.EXPORT_DECIDE).exists()
+
+    colleague = grant_personal_data(make_user("county2", Role.COUNTY, last_name="赵"))
+    client.force_login(colleague)
+    listing = client.get(reverse("security:exports")).content.decode()
+    assert reverse("security:export_decide", args=[export.pk]) in listing
+    client.post(reverse("security:export_decide", args=[export.pk]), {"decision": "approve"})
+    export.refresh_from_db()
+    assert (export.status, export.decided_by) == (ExportStatus.APPROVED, colleague)
+    client.force_login(officer)
+    assert _download(client, export).status_code == 200
+
+
+@pytest.mark.parametrize("role", [Role.COUNTY, Role.TOWNSHIP, Role.LEADER, Role.MENTOR])
+def test_the_requester_never_decides_their_own_export_whatever_their_role(
+    rf, township_a, people, role
+):
+    from talentpool import exports
+
+    user = make_user(f"asker_{role}", role, township=township_a)
+    export = ExportRequest.objects.create(
+        kind="registry", title="人才信息库", reason="核对", requested_by=user
+    )
+    request = rf.post("/")
+    request.user = user
+    assert not exports.decide_export(request, export, approve=True)
+    export.refresh_from_db()
+    assert export.status == ExportStatus.REQUESTED and export.decided_by is None
+    assert not AccessLog.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("kind", "field"),
+    [
+        ("registry", "township"),
+        ("registry", "village"),
+        ("survey", "township"),
+        ("pool", "township"),
+        ("pool", "village"),
+        ("roster", "township"),
+    ],
+)
+def test_a_filter_outside_the_requesters_scope_is_refused_not_described(
+    client, township_officer_a, township_b, village_b, people, kind, field
+):
+    client.force_login(township_officer_a)
+    value = township_b.pk if field == "township" else village_b.pk
+    url = f"{reverse('security:export_new')}?kind={kind}&{field}={value}"
+    page = client.get(url)
+    assert page.status_code == 400
+    body = page.content.decode()
+    assert "不能按这些条件导出" in body
+    assert "任家镇" not in body and "桥亭村" not in body
+    filed = client.post(url, {"reason": "报送年度后备干部名册"})
+    assert filed.status_code == 400
+    assert not ExportRequest.objects.exists()
+    assert not AccessLog.objects.exists()
+
+
+def test_the_approver_reads_the_scope_that_is_exported(client, county_officer, township_a, people):
+    client.force_login(county_officer)
+    page = client.get(
+        reverse("security:export_new"), {"kind": "registry", "township": township_a.pk}
+    )
+    assert page.context["params_text"] == "乡镇（街道）：忠州街道"
+    assert page.context["row_count"] == 2
+    _request(client, f"township={township_a.pk}")
+    export = approve_export(ExportRequest.objects.get())
+    assert (export.params_text, export.row_count) == ("乡镇（街道）：忠州街道", 2)
+    sheet = load_workbook(io.BytesIO(_download(client, export).content)).active
+    names = {row[0] for row in sheet.iter_rows(min_row=3, values_only=True)}
+    assert names == {"张维", "'=HYPERLINK(1)"}

@@ -36,7 +36,7 @@ def test_user_with_the_right_sees_full_id_only_after_giving_a_reason(client, cou
     assert "13812345678" in body
 
 
-@pytest.mark.parametrize("query", ["zw", "ZW", "张", "张维", "zhangwei", "5678", "138123"])
+@pytest.mark.parametrize("query", ["zw", "ZW", "张", "张维", "zhangwei", "5678", "13812345678"])
 def test_registry_search_finds_by_name_pinyin_and_phone(client, township_officer_a, zhang, query):
     make_person(zhang.township, name="李四", phone="13900000000")
     client.force_login(township_officer_a)
@@ -261,3 +261,30 @@ def test_leader_reads_registry_but_cannot_edit(client, leader, zhang):
     assert client.get(reverse("registry:detail", args=[zhang.pk])).status_code == 200
     assert client.get(reverse("registry:edit", args=[zhang.pk])).status_code == 403
     assert client.post(reverse("registry:create"), {"name": "x"}).status_code == 403
+
+
+def test_masked_officer_edits_without_seeing_or_changing_the_birth_date(
+    client, township_officer_a, zhang
+):
+    client.force_login(township_officer_a)
+    url = reverse("registry:edit", args=[zhang.pk])
+    page = client.get(url).content.decode()
+    assert 'name="birth_date"' not in page
+    assert zhang.birth_date.isoformat() not in page
+    response = client.post(url, _edit_data(zhang, birth_date="1990-01-01", skills="养蜂"))
+    assert response.status_code == 302
+    saved = Person.objects.get(pk=zhang.pk)
+    assert saved.skills == "养蜂"
+    assert saved.birth_date == zhang.birth_date
+
+
+def test_stale_edit_shows_only_the_birth_year_to_a_masked_officer(
+    client, township_officer_a, zhang
+):
+    client.force_login(township_officer_a)
+    stale = _edit_data(zhang, skills="养蜂")
+    Person.objects.get(pk=zhang.pk).save_checked(zhang.version)
+    body = client.post(reverse("registry:edit", args=[zhang.pk]), stale).content.decode()
+    assert "已被他人修改" in body
+    assert f"{zhang.birth_date.year}年" in body
+    assert zhang.birth_date.isoformat() not in body

@@ -120,12 +120,13 @@ def test_search_by_id_number_is_logged(client, township_officer_a, zhang):
     row = AccessLog.objects.get()
     assert row.action == AccessAction.SEARCH_ID
     assert row.person_id == zhang.pk
-    assert row.detail == {"query": zhang.id_number, "results": 1}
+    masked = zhang.id_number[:6] + "********" + zhang.id_number[-4:]
+    assert row.detail == {"kind": "id_number", "query": masked, "results": 1}
     assert row.ip_address == "10.4.4.4"
 
 
-@pytest.mark.parametrize("query", ["张维", "zw", "5678"])
-def test_search_by_name_or_phone_tail_is_not_logged(client, township_officer_a, zhang, query):
+@pytest.mark.parametrize("query", ["张维", "zw"])
+def test_search_by_name_is_not_logged(client, township_officer_a, zhang, query):
     client.force_login(township_officer_a)
     client.get(reverse("registry:list"), {"q": query})
     assert not AccessLog.objects.exists()
