@@ -960,7 +960,7 @@ def roster(request: HttpRequest) -> HttpResponse:
         "form": form,
         "title": roster_export.title(township),
         "headers": roster_export.HEADERS,
-        "rows": list(roster_export.rows_of(request.user, members)),
+        "rows": list(roster_export.rows_of(request.user, members, with_person=True)),
         "today": timezone.localdate(),
         "query": request.GET.urlencode(),
         "export_kind": roster_export.KIND,

@@ -118,7 +118,11 @@ def _log_identifier_search(request: HttpRequest, form: RegistryFilterForm, page)
 @role_required(*REGISTRY_READERS)
 def registry_detail(request: HttpRequest, pk: int) -> HttpResponse:
     person = get_person_for_user(request, pk)
-    context = {"person": person, "timeline": timeline.entries_for(person)}
+    context = {
+        "person": person,
+        "timeline": timeline.entries_for(person),
+        "record_url": timeline.printable_record_url(person),
+    }
     return render(request, "talentpool/person_detail.html", context)
 
 
