@@ -151,6 +151,15 @@ class VillagePostQuerySet(ScopedQuerySet):
         return self.values(*group_by).annotate(**figures).order_by(*group_by)
 
 
+def post_label(kind: str, seat: int) -> str:
+    """A village post's name, the same on every page: 村委会委员1, 村委会委员2, 村党组织书记 (the
+    seat is shown for the member posts, which come several to a village, and any second seat)."""
+    label = str(PostKind(kind).label) if kind in PostKind.values else kind
+    if seat > 1 or kind in (PostKind.PARTY_MEMBER, PostKind.COMMITTEE_MEMBER):
+        label = f"{label}{seat}"
+    return label
+
+
 @audited
 class VillagePost(models.Model):
     village = models.ForeignKey(
@@ -183,10 +192,7 @@ class VillagePost(models.Model):
         ]
 
     def __str__(self) -> str:
-        label = self.get_kind_display()
-        if self.seat > 1 or self.kind in (PostKind.PARTY_MEMBER, PostKind.COMMITTEE_MEMBER):
-            label = f"{label}{self.seat}"
-        return label
+        return post_label(self.kind, self.seat)
 
     @property
     def is_party_post(self) -> bool:

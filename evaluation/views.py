@@ -116,7 +116,7 @@ def _dashboard_params(request: HttpRequest) -> tuple[DashboardParams, Comparison
         before = form.cleaned_data["before"] or before
         after = form.cleaned_data["after"] or after
         if before >= after:
-            form.add_error(None, _("“换届前”的日期须早于“换届后”的日期，已改用默认日期。"))
+            form.add_error(None, _("较早日期须早于较晚日期，已改用默认日期。"))
             before, after = stats.default_comparison_dates(today, township_ids)
     query = {"before": f"{before:%Y-%m-%d}", "after": f"{after:%Y-%m-%d}"}
     if township is not None and township_form is not None:
