@@ -38,7 +38,7 @@ from candidates.models import (
 )
 from talentpool import codes
 from talentpool.forms import PersonForm
-from talentpool.models import AGE_BANDS, Person, Township, User, Village
+from talentpool.models import AGE_BANDS, Person, Role, Township, User, Village
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 YES_NO = [("", _("全部")), ("1", _("是")), ("0", _("否"))]
@@ -259,6 +259,19 @@ class DecisionForm(forms.Form):
                 if d in nomination.allowed_decisions() and not nomination.refusal_for(user, d)
             ]
         self.fields["decision"].choices = choices
+        # What the stage allows but this user may not do, with the reason and who can.
+        refused: dict[str, list[str]] = {}
+        if not self.is_bound:
+            for d in FORM_DECISIONS:
+                if d in nomination.allowed_decisions():
+                    reason = nomination.refusal_for(user, d)
+                    if reason:
+                        refused.setdefault(reason, []).append(str(Decision(d).label))
+        self.refused = [("、".join(labels), reason) for reason, labels in refused.items()]
+        # The county reaches the township stage only when acting for a one-officer township.
+        self.acting_for_township = bool(
+            choices and user.role == Role.COUNTY and nomination.status == Status.TOWNSHIP
+        )
         self.initial.setdefault("version", nomination.version)
         self.initial.setdefault("decided_on", timezone.localdate())
         if nomination.status != Status.VILLAGE:
@@ -693,6 +706,7 @@ class PolicyForm(forms.ModelForm):
             "leader_quota_max",
             "retirement_watch_age",
             "min_assembly_representatives",
+            "county_acts_for_lone_officer",
         ]
 
     def clean(self) -> dict:

@@ -383,7 +383,8 @@ def _nomination_context(request: HttpRequest, nomination: Nomination, **forms) -
         "can_screen": can_screen,
         "is_county": user.is_county,
         "decision_form": forms.get("decision_form")
-        or (DecisionForm(nomination=nomination, user=user) if user.role in WRITERS else None),
+        or (DecisionForm(nomination=nomination, user=user) if nomination.is_open else None),
+        "screening_refusal": nomination.screening_refusal(user) if not can_screen else "",
         "consultation_form": forms.get("consultation_form") or ConsultationForm(),
         "assessment_form": forms.get("assessment_form") or AssessmentForm(),
         "attachment_form": forms.get("attachment_form") or AttachmentForm(),
