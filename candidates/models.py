@@ -257,6 +257,46 @@ class VillagePost(models.Model):
     def is_party_post(self) -> bool:
         return self.kind in PARTY_POSTS
 
+    def appointment_consequences(
+        self, person: Person, on: date, *, end_reason: str, ends_other_posts: bool
+    ) -> list[str]:
+        """What appointing `person` on `on` will do, in the words the confirmation page lists."""
+        from django.utils.translation import gettext
+
+        lines = [
+            gettext("%(name)s自%(on)s起任%(village)s%(post)s；")
+            % {
+                "name": person.name,
+                "on": on.isoformat(),
+                "village": self.village.name,
+                "post": self,
+            }
+        ]
+        current = (
+            Incumbency.objects.filter(post=self, ended_on__isnull=True)
+            .exclude(person=person)
+            .select_related("person")
+            .first()
+        )
+        if current is not None:
+            lines.append(
+                gettext("现任%(name)s同日离任，离任原因：%(reason)s；")
+                % {"name": current.person.name, "reason": EndReason(end_reason).label}
+            )
+        if ends_other_posts:
+            for held in (
+                Incumbency.objects.filter(person=person, ended_on__isnull=True)
+                .exclude(post=self)
+                .select_related("post__village")
+            ):
+                lines.append(
+                    gettext("其现任%(village)s%(post)s同日结束；")
+                    % {"village": held.post.village.name, "post": held.post}
+                )
+        if PoolMembership.objects.active().filter(person=person).exists():
+            lines.append(gettext("其后备干部身份结束，以“已提拔任用”出库。"))
+        return lines
+
     def required_reserves(self, policy: CandidatePolicy | None = None) -> int:
         if self.reserves_required is not None:
             return self.reserves_required

@@ -56,6 +56,7 @@ from candidates.models import (
     Checklist,
     Homecoming,
     Incumbency,
+    LeaveReason,
     Nomination,
     NominationAttachment,
     OutreachContact,
@@ -69,7 +70,7 @@ from candidates.models import (
 from talentpool import codes
 from talentpool.access import REGISTRY_READERS, REGISTRY_WRITERS, get_person_for_user, role_required
 from talentpool.models import Person, Residence, Role, Township, User, Village
-from talentpool.pages import partial, query_without_page
+from talentpool.pages import confirm_first, partial, query_without_page
 
 READERS = REGISTRY_READERS
 WRITERS = REGISTRY_WRITERS
@@ -767,6 +768,24 @@ def member_leave(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect(membership)
     form = LeaveForm(request.POST or None, membership=membership)
     if form.is_valid():
+        data = form.cleaned_data
+        ask = confirm_first(
+            request,
+            title=_("确认出库：%(n)s") % {"n": membership.person.name},
+            consequences=[
+                _("%(n)s自%(d)s起离开后备干部库，原因：%(r)s；")
+                % {
+                    "n": membership.person.name,
+                    "d": data["left_on"].isoformat(),
+                    "r": LeaveReason(data["reason"]).label,
+                },
+                _("不再计入%(v)s岗位的一职双备后备人数。") % {"v": membership.village.name},
+            ],
+            back_url=membership.get_absolute_url(),
+            button=_("确认出库"),
+        )
+        if ask is not None:
+            return ask
         try:
             actions.leave_pool(
                 membership,
@@ -955,6 +974,20 @@ def appoint(request: HttpRequest, pk: int) -> HttpResponse:
     form = AppointForm(request.POST or None, user=request.user, initial=initial)
     if form.is_valid():
         data = form.cleaned_data
+        ask = confirm_first(
+            request,
+            title=_("确认任职：%(n)s") % {"n": data["person"].name},
+            consequences=post.appointment_consequences(
+                data["person"],
+                data["started_on"],
+                end_reason=data["previous_end_reason"],
+                ends_other_posts=False,
+            ),
+            back_url=reverse("candidates:village", args=[post.village_id]),
+            button=_("确认任职"),
+        )
+        if ask is not None:
+            return ask
         try:
             actions.appoint(
                 post,
