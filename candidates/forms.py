@@ -329,11 +329,22 @@ class ScreeningForm(forms.Form):
     def clean(self) -> dict:
         data = super().clean()
         common = (data.get("common_evidence") or "").strip()
+        # 全部符合: every check still 待核查 is ticked as met (未发现 on the negative list); the
+        # exceptions are the rows marked one by one.
+        all_ok = self.data.get("all_ok") == "1"
+        if all_ok and not common:
+            self.add_error(
+                "common_evidence",
+                _("选择“全部符合”时，请填写共同核查依据（适用于未单独填写依据的项目）。"),
+            )
+            return data
         self.results = {}
         for check in self.checks:
             result = data.get(f"result_{check.pk}")
             if result is None:
                 continue
+            if all_ok and result == CheckResult.PENDING:
+                result = CheckResult.OK
             evidence = (data.get(f"evidence_{check.pk}") or "").strip() or (
                 common if result != CheckResult.PENDING else ""
             )

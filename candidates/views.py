@@ -368,6 +368,9 @@ def _nomination_context(request: HttpRequest, nomination: Nomination, **forms) -
         bound = {c.pk: (result, evidence) for c, result, evidence in screening_form.rows()}
         for check in checks:
             check.form_fields = bound.get(check.pk)
+    check_errors = forms.get("check_errors") or {}
+    for check in checks:
+        check.error = check_errors.get(check.pk, "")
     context = {
         "nomination": nomination,
         "steps": steps,
@@ -407,6 +410,7 @@ def nomination_decide(request: HttpRequest, pk: int) -> HttpResponse:
     nomination = _get_nomination_for_user(request, pk)
     form = DecisionForm(request.POST, nomination=nomination, user=request.user)
     status = 400
+    check_errors: dict[int, str] = {}
     if form.is_valid():
         data = form.cleaned_data
         try:
@@ -422,6 +426,14 @@ def nomination_decide(request: HttpRequest, pk: int) -> HttpResponse:
                 villagers_heard=data.get("villagers_heard"),
                 villager_views=data.get("villager_views") or "",
             )
+        except actions.ScreeningIncomplete as exc:
+            # Said beside each check in the list above, not as one wall of text here.
+            form.add_error(
+                None,
+                _("资格审查未完成，不能通过：还有%(n)s项须处理，已在资格审查清单中逐项标出。")
+                % {"n": len(exc.beside)},
+            )
+            check_errors = exc.beside
         except actions.ActionRefused as exc:
             form.add_error(None, exc.message)
             status = 409 if isinstance(exc, actions.Conflict) else 400
@@ -439,7 +451,9 @@ def nomination_decide(request: HttpRequest, pk: int) -> HttpResponse:
                 )
             return redirect(nomination)
     nomination.refresh_from_db()
-    context = _nomination_context(request, nomination, decision_form=form)
+    context = _nomination_context(
+        request, nomination, decision_form=form, check_errors=check_errors
+    )
     return render(request, "candidates/nomination_detail.html", context, status=status)
 
 
