@@ -228,17 +228,36 @@ def record_checks(
 
 def screening_blockers(nomination: Nomination) -> list[str]:
     """What still stops the nomination from passing screening, in words for the user."""
-    blockers = refresh_automatic_checks(nomination)
-    blockers = [_("资格条件不符合：%(item)s") % {"item": item} for item in blockers]
+    return [text for _check_id, _short, text in screening_blockers_by_check(nomination)]
+
+
+def screening_blockers_by_check(nomination: Nomination) -> list[tuple[int, str, str]]:
+    """(check id, what to say beside the check, the whole sentence) for each check that stops
+    the nomination from passing screening."""
+    refresh_automatic_checks(nomination)
+    blockers = []
     for check in nomination.checks.select_related("item").order_by("item__kind", "item__number"):
-        if check.automatic:
-            continue
         label = f"{check.item.get_kind_display()}{check.item.number}. {check.item.text}"
-        if check.result == CheckResult.PENDING:
-            blockers.append(_("尚未核查：%(item)s") % {"item": label})
+        if check.automatic:
+            if check.result == CheckResult.PROBLEM:
+                short = _("不符合：%(evidence)s") % {"evidence": check.evidence}
+                item = f"{check.item.number}. {check.item.text}（{check.evidence}）"
+                blockers.append((check.pk, short, _("资格条件不符合：%(item)s") % {"item": item}))
+        elif check.result == CheckResult.PENDING:
+            short = _("尚未核查：请选择结果并填写核查依据")
+            blockers.append((check.pk, short, _("尚未核查：%(item)s") % {"item": label}))
         elif check.result == CheckResult.PROBLEM and check.item.kind == ItemKind.QUALIFICATION:
-            blockers.append(_("资格条件不符合：%(item)s") % {"item": label})
+            short = _("资格条件不符合，不能通过")
+            blockers.append((check.pk, short, _("资格条件不符合：%(item)s") % {"item": label}))
     return blockers
+
+
+class ScreeningIncomplete(ActionRefused):
+    """Screening cannot pass yet; `beside` says, check by check, what is missing."""
+
+    def __init__(self, message: str, beside: dict[int, str]) -> None:
+        super().__init__(message)
+        self.beside = beside
 
 
 # --- Review (三级联审) -------------------------------------------------------------------------
@@ -294,9 +313,12 @@ def decide(
 
 def _check_can_pass(nomination: Nomination, *, party_member_views: str, villager_views: str):
     if nomination.status == Status.SCREENING:
-        blockers = screening_blockers(nomination)
+        blockers = screening_blockers_by_check(nomination)
         if blockers:
-            raise ActionRefused(_("资格审查未完成，不能通过：") + "；".join(blockers))
+            raise ScreeningIncomplete(
+                _("资格审查未完成，不能通过：") + "；".join(text for _i, _s, text in blockers),
+                {check_id: short for check_id, short, _text in blockers},
+            )
     elif nomination.status == Status.VILLAGE:
         if not party_member_views.strip() or not villager_views.strip():
             raise ActionRefused(_("村级评议须记录党员意见和群众意见。"))

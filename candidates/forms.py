@@ -40,7 +40,7 @@ from talentpool import codes
 from talentpool.documents import DOCUMENT_MAX_BYTES, DOCUMENT_TYPES, check_document
 from talentpool.forms import PersonForm
 from talentpool.lookup import search_people
-from talentpool.models import AGE_BANDS, Person, Township, User, Village
+from talentpool.models import AGE_BANDS, Person, Role, Township, User, Village
 from talentpool.text import LONG_TEXT_MAX_LENGTH, NOTE_MAX_LENGTH
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -244,6 +244,19 @@ class DecisionForm(forms.Form):
                 if d in nomination.allowed_decisions() and not nomination.refusal_for(user, d)
             ]
         self.fields["decision"].choices = choices
+        # What the stage allows but this user may not do, with the reason and who can.
+        refused: dict[str, list[str]] = {}
+        if not self.is_bound:
+            for d in FORM_DECISIONS:
+                if d in nomination.allowed_decisions():
+                    reason = nomination.refusal_for(user, d)
+                    if reason:
+                        refused.setdefault(reason, []).append(str(Decision(d).label))
+        self.refused = [("、".join(labels), reason) for reason, labels in refused.items()]
+        # The county reaches the township stage only when acting for a one-officer township.
+        self.acting_for_township = bool(
+            choices and user.role == Role.COUNTY and nomination.status == Status.TOWNSHIP
+        )
         self.initial.setdefault("version", nomination.version)
         self.initial.setdefault("decided_on", timezone.localdate())
         if nomination.status != Status.VILLAGE:
@@ -301,11 +314,22 @@ class ScreeningForm(forms.Form):
     def clean(self) -> dict:
         data = super().clean()
         common = (data.get("common_evidence") or "").strip()
+        # 全部符合: every check still 待核查 is ticked as met (未发现 on the negative list); the
+        # exceptions are the rows marked one by one.
+        all_ok = self.data.get("all_ok") == "1"
+        if all_ok and not common:
+            self.add_error(
+                "common_evidence",
+                _("选择“全部符合”时，请填写共同核查依据（适用于未单独填写依据的项目）。"),
+            )
+            return data
         self.results = {}
         for check in self.checks:
             result = data.get(f"result_{check.pk}")
             if result is None:
                 continue
+            if all_ok and result == CheckResult.PENDING:
+                result = CheckResult.OK
             evidence = (data.get(f"evidence_{check.pk}") or "").strip() or (
                 common if result != CheckResult.PENDING else ""
             )
@@ -687,6 +711,7 @@ class PolicyForm(forms.ModelForm):
             "leader_quota_max",
             "retirement_watch_age",
             "min_assembly_representatives",
+            "county_acts_for_lone_officer",
         ]
 
     def clean(self) -> dict:

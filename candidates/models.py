@@ -48,6 +48,14 @@ class CandidatePolicy(models.Model):
     min_assembly_representatives = models.PositiveSmallIntegerField(
         _("公推公选大会村民代表最少人数"), default=30
     )
+    county_acts_for_lone_officer = models.BooleanField(
+        _("乡镇（街道）只有一名工作人员时，由县委组织部代办乡镇环节"),
+        default=False,
+        help_text=_(
+            "乡镇初审、乡镇考核确认等须由录入人以外的人办理；乡镇（街道）没有第二名工作人员时，"
+            "开启后由县委组织部代为办理，关闭则须先为该乡镇增设工作人员。"
+        ),
+    )
 
     class Meta:
         verbose_name = _("后备干部工作设置")
@@ -67,6 +75,57 @@ class CandidatePolicy(models.Model):
     def load(cls) -> CandidatePolicy:
         policy, _created = cls.objects.get_or_create(pk=1)
         return policy
+
+
+def other_township_officers(township_id: int, user_id: int | None) -> list[User]:
+    """The township's other active officers (who may check what `user_id` entered)."""
+    return list(
+        User.objects.filter(role=Role.TOWNSHIP, township_id=township_id, is_active=True)
+        .exclude(pk=user_id)
+        .order_by("pk")[:5]
+    )
+
+
+def second_pair_of_eyes(
+    township_id: int, entered_by_id: int | None, user: User, stage: str, own: str
+):
+    """Who checks, at a township stage, what `entered_by_id` entered: returns (refusal for
+    `user`, the county acts for the township). Nobody confirms their own entry (`own` says so
+    in the page's words); a township with no second officer is either served by the county
+    (CandidatePolicy setting) or told how to get one."""
+    from django.utils.translation import gettext
+
+    others = other_township_officers(township_id, entered_by_id)
+    county_acts = not others and CandidatePolicy.load().county_acts_for_lone_officer
+    if user.role == Role.COUNTY:
+        if county_acts:
+            return "", True
+        if others:
+            names = "、".join(str(u) for u in others[:3])
+            return gettext("%(stage)s由乡镇（街道）录入人以外的工作人员办理（%(names)s）。") % {
+                "stage": stage,
+                "names": names,
+            }, False
+        return gettext(
+            "%(stage)s由乡镇（街道）办理。该乡镇只有一名工作人员：可在“后备干部工作设置”中开启"
+            "由县委组织部代办，或为其增设工作人员。"
+        ) % {"stage": stage}, False
+    if entered_by_id is not None and user.pk == entered_by_id:
+        if others:
+            names = "、".join(str(u) for u in others[:3])
+            return gettext(
+                "%(own)s：%(stage)s须由本乡镇（街道）另一名工作人员办理（%(names)s）。"
+            ) % {"own": own, "stage": stage, "names": names}, False
+        if county_acts:
+            return gettext(
+                "%(own)s。本乡镇（街道）只有您一名工作人员，按全县设置，"
+                "%(stage)s由县委组织部代为办理。"
+            ) % {"own": own, "stage": stage}, True
+        return gettext(
+            "%(own)s，而本乡镇（街道）没有第二名工作人员：请县委组织部为本乡镇增设工作人员，"
+            "或在“后备干部工作设置”中开启由县委组织部代办。"
+        ) % {"own": own}, False
+    return "", False
 
 
 # --- Village posts and incumbents (村"两委"岗位与现任干部) --------------------------------------
@@ -153,6 +212,15 @@ class VillagePostQuerySet(ScopedQuerySet):
         return self.values(*group_by).annotate(**figures).order_by(*group_by)
 
 
+def post_label(kind: str, seat: int) -> str:
+    """A village post's name, the same on every page: 村委会委员1, 村委会委员2, 村党组织书记 (the
+    seat is shown for the member posts, which come several to a village, and any second seat)."""
+    label = str(PostKind(kind).label) if kind in PostKind.values else kind
+    if seat > 1 or kind in (PostKind.PARTY_MEMBER, PostKind.COMMITTEE_MEMBER):
+        label = f"{label}{seat}"
+    return label
+
+
 @audited
 class VillagePost(models.Model):
     village = models.ForeignKey(
@@ -185,14 +253,51 @@ class VillagePost(models.Model):
         ]
 
     def __str__(self) -> str:
-        label = self.get_kind_display()
-        if self.seat > 1 or self.kind in (PostKind.PARTY_MEMBER, PostKind.COMMITTEE_MEMBER):
-            label = f"{label}{self.seat}"
-        return label
+        return post_label(self.kind, self.seat)
 
     @property
     def is_party_post(self) -> bool:
         return self.kind in PARTY_POSTS
+
+    def appointment_consequences(
+        self, person: Person, on: date, *, end_reason: str, ends_other_posts: bool
+    ) -> list[str]:
+        """What appointing `person` on `on` will do, in the words the confirmation page lists."""
+        from django.utils.translation import gettext
+
+        lines = [
+            gettext("%(name)s自%(on)s起任%(village)s%(post)s；")
+            % {
+                "name": person.name,
+                "on": on.isoformat(),
+                "village": self.village.name,
+                "post": self,
+            }
+        ]
+        current = (
+            Incumbency.objects.filter(post=self, ended_on__isnull=True)
+            .exclude(person=person)
+            .select_related("person")
+            .first()
+        )
+        if current is not None:
+            lines.append(
+                gettext("现任%(name)s同日离任，离任原因：%(reason)s；")
+                % {"name": current.person.name, "reason": EndReason(end_reason).label}
+            )
+        if ends_other_posts:
+            for held in (
+                Incumbency.objects.filter(person=person, ended_on__isnull=True)
+                .exclude(post=self)
+                .select_related("post__village")
+            ):
+                lines.append(
+                    gettext("其现任%(village)s%(post)s同日结束；")
+                    % {"village": held.post.village.name, "post": held.post}
+                )
+        if PoolMembership.objects.active().filter(person=person).exists():
+            lines.append(gettext("其后备干部身份结束，以“已提拔任用”出库。"))
+        return lines
 
     def required_reserves(self, policy: CandidatePolicy | None = None) -> int:
         if self.reserves_required is not None:
@@ -809,15 +914,31 @@ class Nomination(models.Model):
             if self.status == Status.APPROVED:
                 return gettext("入库由县委组织部办理。")
         elif user.role != Role.COUNTY:
-            return gettext("您没有办理推荐审查的权限。")
+            return gettext("您没有办理推荐审查的权限，推荐审查由乡镇（街道）和县委组织部办理。")
         elif self.status == Status.TOWNSHIP:
-            return gettext("乡镇初审由乡镇（街道）办理。")
-        if (
-            decision == Decision.PASS
-            and self.status in (Status.TOWNSHIP, Status.COUNTY)
-            and self.created_by_id == user.pk
-        ):
-            return gettext("不能审批自己录入的推荐。")
+            # The county acts at the township stage only for a township with no second officer,
+            # when the county's setting says so.
+            refusal, _acts = second_pair_of_eyes(
+                self.township_id,
+                self.created_by_id,
+                user,
+                gettext("乡镇初审"),
+                gettext("不能审批自己录入的推荐"),
+            )
+            if refusal:
+                return refusal
+        if decision == Decision.PASS and self.created_by_id == user.pk:
+            if self.status == Status.TOWNSHIP:
+                refusal, _acts = second_pair_of_eyes(
+                    self.township_id,
+                    self.created_by_id,
+                    user,
+                    gettext("乡镇初审"),
+                    gettext("不能审批自己录入的推荐"),
+                )
+                return refusal
+            if self.status == Status.COUNTY:
+                return gettext("不能审批自己录入的推荐：县级联审须由县委组织部另一名工作人员办理。")
         return ""
 
     def can_decide(self, user: User) -> bool:
@@ -842,7 +963,7 @@ class Nomination(models.Model):
                 return gettext("县级联审阶段由县委组织部核查。")
             return ""
         if user.role != Role.COUNTY:
-            return gettext("您没有办理推荐审查的权限。")
+            return gettext("您没有办理推荐审查的权限，推荐审查由乡镇（街道）和县委组织部办理。")
         return ""
 
     def evaluate(self, item: ChecklistItem, requirement: PostRequirement | None, today: date):

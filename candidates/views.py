@@ -56,6 +56,7 @@ from candidates.models import (
     Checklist,
     Homecoming,
     Incumbency,
+    LeaveReason,
     Nomination,
     NominationAttachment,
     OutreachContact,
@@ -70,7 +71,7 @@ from talentpool import codes
 from talentpool.access import REGISTRY_READERS, REGISTRY_WRITERS, get_person_for_user, role_required
 from talentpool.lookup import search_people
 from talentpool.models import Person, Residence, Role, Township, User, Village
-from talentpool.pages import partial, query_without_page
+from talentpool.pages import confirm_first, partial, query_without_page
 
 READERS = REGISTRY_READERS
 WRITERS = REGISTRY_WRITERS
@@ -367,6 +368,9 @@ def _nomination_context(request: HttpRequest, nomination: Nomination, **forms) -
         bound = {c.pk: (result, evidence) for c, result, evidence in screening_form.rows()}
         for check in checks:
             check.form_fields = bound.get(check.pk)
+    check_errors = forms.get("check_errors") or {}
+    for check in checks:
+        check.error = check_errors.get(check.pk, "")
     context = {
         "nomination": nomination,
         "steps": steps,
@@ -383,7 +387,8 @@ def _nomination_context(request: HttpRequest, nomination: Nomination, **forms) -
         "can_screen": can_screen,
         "is_county": user.is_county,
         "decision_form": forms.get("decision_form")
-        or (DecisionForm(nomination=nomination, user=user) if user.role in WRITERS else None),
+        or (DecisionForm(nomination=nomination, user=user) if nomination.is_open else None),
+        "screening_refusal": nomination.screening_refusal(user) if not can_screen else "",
         "consultation_form": forms.get("consultation_form") or ConsultationForm(),
         "assessment_form": forms.get("assessment_form") or AssessmentForm(),
         "attachment_form": forms.get("attachment_form") or AttachmentForm(),
@@ -405,6 +410,7 @@ def nomination_decide(request: HttpRequest, pk: int) -> HttpResponse:
     nomination = _get_nomination_for_user(request, pk)
     form = DecisionForm(request.POST, nomination=nomination, user=request.user)
     status = 400
+    check_errors: dict[int, str] = {}
     if form.is_valid():
         data = form.cleaned_data
         try:
@@ -420,6 +426,14 @@ def nomination_decide(request: HttpRequest, pk: int) -> HttpResponse:
                 villagers_heard=data.get("villagers_heard"),
                 villager_views=data.get("villager_views") or "",
             )
+        except actions.ScreeningIncomplete as exc:
+            # Said beside each check in the list above, not as one wall of text here.
+            form.add_error(
+                None,
+                _("资格审查未完成，不能通过：还有%(n)s项须处理，已在资格审查清单中逐项标出。")
+                % {"n": len(exc.beside)},
+            )
+            check_errors = exc.beside
         except actions.ActionRefused as exc:
             form.add_error(None, exc.message)
             status = 409 if isinstance(exc, actions.Conflict) else 400
@@ -437,7 +451,9 @@ def nomination_decide(request: HttpRequest, pk: int) -> HttpResponse:
                 )
             return redirect(nomination)
     nomination.refresh_from_db()
-    context = _nomination_context(request, nomination, decision_form=form)
+    context = _nomination_context(
+        request, nomination, decision_form=form, check_errors=check_errors
+    )
     return render(request, "candidates/nomination_detail.html", context, status=status)
 
 
@@ -766,6 +782,24 @@ def member_leave(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect(membership)
     form = LeaveForm(request.POST or None, membership=membership)
     if form.is_valid():
+        data = form.cleaned_data
+        ask = confirm_first(
+            request,
+            title=_("确认出库：%(n)s") % {"n": membership.person.name},
+            consequences=[
+                _("%(n)s自%(d)s起离开后备干部库，原因：%(r)s；")
+                % {
+                    "n": membership.person.name,
+                    "d": data["left_on"].isoformat(),
+                    "r": LeaveReason(data["reason"]).label,
+                },
+                _("不再计入%(v)s岗位的一职双备后备人数。") % {"v": membership.village.name},
+            ],
+            back_url=membership.get_absolute_url(),
+            button=_("确认出库"),
+        )
+        if ask is not None:
+            return ask
         try:
             actions.leave_pool(
                 membership,
@@ -954,6 +988,20 @@ def appoint(request: HttpRequest, pk: int) -> HttpResponse:
     form = AppointForm(request.POST or None, user=request.user, initial=initial)
     if form.is_valid():
         data = form.cleaned_data
+        ask = confirm_first(
+            request,
+            title=_("确认任职：%(n)s") % {"n": data["person"].name},
+            consequences=post.appointment_consequences(
+                data["person"],
+                data["started_on"],
+                end_reason=data["previous_end_reason"],
+                ends_other_posts=False,
+            ),
+            back_url=reverse("candidates:village", args=[post.village_id]),
+            button=_("确认任职"),
+        )
+        if ask is not None:
+            return ask
         try:
             actions.appoint(
                 post,

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 import pghistory
-from django.db import transaction
+from django.db import models, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -35,7 +35,7 @@ from evaluation.models import (
     ReviewStatus,
     StepKind,
 )
-from talentpool.models import Person, User
+from talentpool.models import Person, Role, User
 
 
 class ActionRefused(Exception):
@@ -172,6 +172,94 @@ def return_reviews(round: ReviewRound, township_id: int, note: str, *, actor: Us
         )
 
 
+def _names(names: list[str], limit: int = 10) -> str:
+    return "、".join(names[:limit]) + ("等" if len(names) > limit else "")
+
+
+def submit_consequences(round: ReviewRound, township_id: int, members) -> tuple[list, list]:
+    """(what submitting the township's sheet will do, the rows it will leave behind) for the
+    page that asks first. `members`: the sheet's rows (memberships)."""
+    reviews = {
+        r.membership_id: r
+        for r in Review.objects.filter(round=round, township_id=township_id).select_related(
+            "person"
+        )
+    }
+    complete, unfinished = [], []
+    for member in members:
+        review = reviews.get(member.pk)
+        if review is None:
+            unfinished.append(member.person.name)
+        elif review.status == ReviewStatus.DRAFT:
+            if review.conclusion and round.overall(review.scores) is not None:
+                complete.append(review.person.name)
+            else:
+                unfinished.append(review.person.name)
+    consequences = [
+        _("提交%(n)s人的考核（%(names)s）到县委组织部确认，提交后不能再修改；")
+        % {"n": len(complete), "names": _names(complete)}
+        if complete
+        else _("没有填写完整的草稿可提交；")
+    ]
+    warnings = []
+    if unfinished:
+        warnings.append(
+            _("还有%(n)s行未填完（%(names)s），这些行不会提交，仍留在考核表中待填。")
+            % {"n": len(unfinished), "names": _names(unfinished)}
+        )
+    return consequences, warnings
+
+
+def confirm_refusal(round: ReviewRound, township_id: int, user: User) -> str:
+    """Why `user` may not confirm the township's submitted reviews; "" when they may. Whoever
+    entered or submitted results does not confirm them (a second pair of eyes, as with
+    nominations). Only the county confirms (round_confirm)."""
+    own = Review.objects.filter(
+        round=round, township_id=township_id, status=ReviewStatus.SUBMITTED
+    ).filter(models.Q(entered_by=user) | models.Q(submitted_by=user))
+    if not own.exists():
+        return ""
+    others = list(User.objects.filter(role=Role.COUNTY, is_active=True).exclude(pk=user.pk)[:3])
+    if others:
+        return _(
+            "不能确认自己录入或提交的考核结果：须由县委组织部另一名工作人员确认（%(names)s）。"
+        ) % {"names": "、".join(str(u) for u in others)}
+    return _(
+        "不能确认自己录入或提交的考核结果，而县委组织部没有其他工作人员：请由乡镇（街道）"
+        "录入并提交后再确认。"
+    )
+
+
+def confirm_consequences(round: ReviewRound, township_id: int) -> list[str]:
+    """What confirming the township's submitted reviews will do, for the page that asks first:
+    the same proposals confirm_reviews will make."""
+    reviews = list(
+        Review.objects.filter(
+            round=round, township_id=township_id, status=ReviewStatus.SUBMITTED
+        ).select_related("person", "membership")
+    )
+    active = [r for r in reviews if r.membership.left_on is None]
+    previous = _previous_conclusions(round, [r.membership_id for r in active])
+    removals, promotions = [], []
+    for review in active:
+        if _removal_reason(round, review.conclusion, previous.get(review.membership_id)):
+            removals.append(review.person.name)
+        elif review.conclusion == Conclusion.EXCELLENT:
+            promotions.append(review.person.name)
+    lines = [_("确认%(n)s人的考核结果，确认后不能再修改，也不能退回；") % {"n": len(reviews)}]
+    if removals:
+        lines.append(
+            _("对%(n)s人提出调整出库建议：%(names)s；")
+            % {"n": len(removals), "names": _names(removals)}
+        )
+    if promotions:
+        lines.append(
+            _("对%(n)s人提出优先使用建议：%(names)s；")
+            % {"n": len(promotions), "names": _names(promotions)}
+        )
+    return lines
+
+
 @dataclass
 class ConfirmResult:
     confirmed: int = 0
@@ -184,7 +272,10 @@ def confirm_reviews(round: ReviewRound, township_id: int, *, actor: User) -> Con
     """The county confirms a township's submitted reviews, and the pool's response follows:
     不称职 - or 基本称职 in this round and the person's previous confirmed review, when the
     round says so - proposes moving the person out of the pool; 优秀 proposes using them first.
-    Confirming again changes nothing."""
+    Confirming again changes nothing; whoever entered or submitted them may not confirm."""
+    refusal = confirm_refusal(round, township_id, actor)
+    if refusal:
+        raise ActionRefused(refusal)
     ids = list(
         Review.objects.select_for_update()
         .filter(round=round, township_id=township_id, status=ReviewStatus.SUBMITTED)

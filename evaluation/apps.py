@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 
@@ -12,4 +13,7 @@ class EvaluationConfig(AppConfig):
         from talentpool import timeline
 
         timeline.register(entries)
+        timeline.register_printable_record(
+            lambda person: reverse("evaluation:person_record", args=[person.pk])
+        )
         exports.register()

@@ -134,7 +134,9 @@ def _last_year(county: User, officers: dict[int, User]) -> int:
     for member in members:
         scores, conclusion, evidence = _review_values(round, rng)
         township_id = member.village.township_id
-        officer = officers.get(township_id, county)
+        # A township without an officer handed in paper sheets: nobody entered them here, and
+        # the county, which confirms them, must not stand as their enterer.
+        officer = officers.get(township_id)
         reviews.append(
             Review(
                 round=round,

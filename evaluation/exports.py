@@ -70,8 +70,8 @@ def title(township: Township | None) -> str:
     return _("%(scope)s村级后备干部名册") % {"scope": scope}
 
 
-def rows_of(user: User, members: QuerySet, *, granted: bool = False):
-    """One list a reserve, as the page and the export show it."""
+def rows_of(user: User, members: QuerySet, *, granted: bool = False, with_person: bool = False):
+    """One list a reserve, as the page and the export show it; with_person: (person, list)."""
     from evaluation.models import Conclusion
 
     labels = dict(Conclusion.choices)
@@ -81,7 +81,7 @@ def rows_of(user: User, members: QuerySet, *, granted: bool = False):
         latest = ""
         if m.latest_conclusion:
             latest = f"{m.latest_round} {labels.get(m.latest_conclusion, '')}"
-        yield [
+        row = [
             i,
             p.name,
             p.get_gender_display(),
@@ -101,6 +101,7 @@ def rows_of(user: User, members: QuerySet, *, granted: bool = False):
             f"{m.entered_on:%Y-%m-%d}",
             latest,
         ]
+        yield (p, row) if with_person else row
 
 
 def _birth_month(born) -> str:

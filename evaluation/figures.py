@@ -5,7 +5,7 @@ function from the same figures, so the exported numbers are the page's numbers."
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 
 from django.utils.translation import gettext as _
 
@@ -59,11 +59,21 @@ class Dashboard:
     before: date
     after: date
     single_township: bool
+    # True when the two dates are the eve and the day of the last 换届: only then are they
+    # labelled 换届前 / 换届后; any other pair is labelled by its dates.
+    election: bool = False
     kpis: list[tuple[str, object, str]] = field(default_factory=list)
     figures: list[Figure] = field(default_factory=list)
 
     def figure(self, key: str) -> Figure | None:
         return next((f for f in self.figures if f.key == key), None)
+
+    @property
+    def period_words(self) -> tuple[str, str]:
+        """What the two dates are called in headings: 换届前/换届后, or the dates themselves."""
+        if self.election:
+            return str(_("换届前")), str(_("换届后"))
+        return f"{self.before:%Y-%m-%d}", f"{self.after:%Y-%m-%d}"
 
 
 def _bar(categories, series, *, unit="", kind="bar", stacked=False) -> dict:
@@ -93,7 +103,12 @@ def build(
 ) -> Dashboard:
     """Every figure of the dashboard for the townships given (None: the whole county), or
     only the section holding the figure `only` (an export of one figure)."""
-    board = Dashboard(today, before, after, single_township)
+    changeover = stats.latest_changeover(township_ids)
+    election = changeover is not None and (before, after) == (
+        changeover - timedelta(days=1),
+        changeover,
+    )
+    board = Dashboard(today, before, after, single_township, election)
     for keys, section in SECTIONS:
         if only is None or only in keys:
             section(board, township_ids)
@@ -120,8 +135,12 @@ def _committee(board: Dashboard, township_ids) -> None:
             _change(b.party_share, a.party_share, 2),
         ),
     ]
-    before_label = _("%(d)s（换届前）") % {"d": f"{board.before:%Y-%m-%d}"}
-    after_label = _("%(d)s（换届后）") % {"d": f"{board.after:%Y-%m-%d}"}
+    if board.election:
+        before_label = _("%(d)s（换届前）") % {"d": f"{board.before:%Y-%m-%d}"}
+        after_label = _("%(d)s（换届后）") % {"d": f"{board.after:%Y-%m-%d}"}
+    else:
+        before_label, after_label = board.period_words
+    early, late = board.period_words
     board.figures.append(
         Figure(
             "committee",
@@ -160,12 +179,12 @@ def _committee(board: Dashboard, township_ids) -> None:
             _("各乡镇（街道）村“两委”班子结构"),
             [
                 _("乡镇（街道）"),
-                _("换届前人数"),
-                _("换届前平均年龄"),
-                _("换届前大专及以上（%）"),
-                _("换届后人数"),
-                _("换届后平均年龄"),
-                _("换届后大专及以上（%）"),
+                _("%(when)s人数") % {"when": early},
+                _("%(when)s平均年龄") % {"when": early},
+                _("%(when)s大专及以上（%%）") % {"when": early},
+                _("%(when)s人数") % {"when": late},
+                _("%(when)s平均年龄") % {"when": late},
+                _("%(when)s大专及以上（%%）") % {"when": late},
                 _("平均年龄变化"),
                 _("大专及以上占比变化"),
             ],
@@ -174,8 +193,8 @@ def _committee(board: Dashboard, township_ids) -> None:
             chart=_bar(
                 [row.township for row in rows],
                 [
-                    (_("换届前平均年龄"), [row.before.average_age for row in rows]),
-                    (_("换届后平均年龄"), [row.after.average_age for row in rows]),
+                    (_("%(when)s平均年龄") % {"when": early}, [r.before.average_age for r in rows]),
+                    (_("%(when)s平均年龄") % {"when": late}, [r.after.average_age for r in rows]),
                 ],
             ),
             wide=True,

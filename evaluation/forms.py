@@ -37,16 +37,16 @@ UPLOAD_MAX_BYTES = 5 * 1024 * 1024
 
 
 class ComparisonForm(forms.Form):
-    """The two dates the committees are compared on (before and after 换届)."""
+    """The two dates the committees are compared on (by default the eve and the day of 换届)."""
 
-    before = forms.DateField(label=_("换届前"), required=False, widget=DATE_INPUT)
-    after = forms.DateField(label=_("换届后"), required=False, widget=DATE_INPUT)
+    before = forms.DateField(label=_("较早日期"), required=False, widget=DATE_INPUT)
+    after = forms.DateField(label=_("较晚日期"), required=False, widget=DATE_INPUT)
 
     def clean(self):
         data = super().clean()
         before, after = data.get("before"), data.get("after")
         if before and after and before >= after:
-            raise forms.ValidationError(_("“换届前”的日期须早于“换届后”的日期。"))
+            raise forms.ValidationError(_("较早日期须早于较晚日期。"))
         for value in (before, after):
             if value and not (date(1990, 1, 1) <= value <= date(2100, 12, 31)):
                 raise forms.ValidationError(_("请选择1990年至2100年之间的日期。"))

@@ -498,12 +498,11 @@ class ShortPost:
 
 def short_posts(township_ids=None, limit: int = 200) -> list[ShortPost]:
     """The posts short of reserves (the township's work list): one query."""
-    from candidates.models import PostKind
+    from candidates.models import post_label
 
     posts = _posts_with_reserves().filter(active_reserves__lt=F("needed"))
     if township_ids is not None:
         posts = posts.filter(village__township_id__in=list(township_ids))
-    labels = dict(PostKind.choices)
     rows = posts.order_by("village__code", "kind", "seat").values(
         "village_id",
         "village__name",
@@ -518,7 +517,7 @@ def short_posts(township_ids=None, limit: int = 200) -> list[ShortPost]:
             r["village_id"],
             r["village__name"],
             r["village__township__name"],
-            str(labels.get(r["kind"], r["kind"])) + (str(r["seat"]) if r["seat"] > 1 else ""),
+            post_label(r["kind"], r["seat"]),
             r["active_reserves"],
             r["needed"],
         )

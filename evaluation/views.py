@@ -26,11 +26,14 @@ from evaluation.actions import (
     ReviewEntry,
     accept_proposal,
     appoint_to_post,
+    confirm_consequences,
+    confirm_refusal,
     confirm_reviews,
     dismiss_proposal,
     record_career_step,
     return_reviews,
     save_review_draft,
+    submit_consequences,
     submit_reviews,
 )
 from evaluation.forms import (
@@ -65,6 +68,7 @@ from talentpool.access import (
 )
 from talentpool.lookup import search_people
 from talentpool.models import Person, Role, Township, User
+from talentpool.pages import CONFIRMED, confirm_first, confirmation_page
 
 READERS = REGISTRY_READERS
 WRITERS = REGISTRY_WRITERS
@@ -116,7 +120,7 @@ def _dashboard_params(request: HttpRequest) -> tuple[DashboardParams, Comparison
         before = form.cleaned_data["before"] or before
         after = form.cleaned_data["after"] or after
         if before >= after:
-            form.add_error(None, _("“换届前”的日期须早于“换届后”的日期，已改用默认日期。"))
+            form.add_error(None, _("较早日期须早于较晚日期，已改用默认日期。"))
             before, after = stats.default_comparison_dates(today, township_ids)
     query = {"before": f"{before:%Y-%m-%d}", "after": f"{after:%Y-%m-%d}"}
     if township is not None and township_form is not None:
@@ -407,8 +411,8 @@ def round_sheet(request: HttpRequest, pk: int) -> HttpResponse:
             )
         else:
             if request.POST.get("action") == "submit":
-                result = submit_reviews(round, township.pk, actor=request.user)
-                _submit_message(request, result)
+                # The rows are saved as drafts; submitting them asks first (round_submit).
+                return _submit_confirmation(request, round, township)
             else:
                 messages.success(request, _("已保存草稿。"))
             return redirect(_sheet_url(round, township))
@@ -427,6 +431,22 @@ def round_sheet(request: HttpRequest, pk: int) -> HttpResponse:
         else f"?township={township.pk}",
     }
     return render(request, "evaluation/round_sheet.html", context)
+
+
+def _submit_confirmation(request: HttpRequest, round: ReviewRound, township: Township):
+    consequences, warnings = submit_consequences(
+        round, township.pk, sheets.sheet_members(round, township)
+    )
+    return confirmation_page(
+        request,
+        title=_("提交考核：%(t)s") % {"t": township.name},
+        consequences=consequences,
+        warnings=warnings,
+        action=reverse("evaluation:round_submit", args=[round.pk]),
+        fields=[("township", str(township.pk))],
+        back_url=_sheet_url(round, township),
+        button=_("确认提交"),
+    )
 
 
 def _sheet_url(round: ReviewRound, township: Township) -> str:
@@ -487,6 +507,8 @@ def round_row(request: HttpRequest, pk: int, member_pk: int) -> HttpResponse:
 def round_submit(request: HttpRequest, pk: int) -> HttpResponse:
     round = _get_round_for_user(request, pk)
     township = _sheet_township(request, round)
+    if request.POST.get(CONFIRMED) != "1":
+        return _submit_confirmation(request, round, township)
     result = submit_reviews(round, township.pk, actor=request.user)
     _submit_message(request, result)
     return redirect(_sheet_url(round, township))
@@ -501,7 +523,24 @@ def round_confirm(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, _("请选择本轮考核范围内的乡镇（街道）。"))
         return redirect(round)
     township = form.cleaned_data["township"]
-    result = confirm_reviews(round, township.pk, actor=request.user)
+    refusal = confirm_refusal(round, township.pk, request.user)
+    if refusal:
+        messages.error(request, refusal)
+        return redirect(round)
+    ask = confirm_first(
+        request,
+        title=_("确认考核结果：%(t)s") % {"t": township.name},
+        consequences=confirm_consequences(round, township.pk),
+        back_url=round.get_absolute_url(),
+        button=_("确认考核结果"),
+    )
+    if ask is not None:
+        return ask
+    try:
+        result = confirm_reviews(round, township.pk, actor=request.user)
+    except ActionRefused as refused:
+        messages.error(request, refused.message)
+        return redirect(round)
     if result.confirmed:
         messages.success(
             request,
@@ -799,6 +838,20 @@ def appoint(request: HttpRequest, pk: int) -> HttpResponse:
     )
     if form.is_valid():
         data = form.cleaned_data
+        ask = confirm_first(
+            request,
+            title=_("确认任职：%(n)s") % {"n": person.name},
+            consequences=data["post"].appointment_consequences(
+                person,
+                data["on"],
+                end_reason=data["end_reason"],
+                ends_other_posts=not data["keep_other_posts"],
+            ),
+            back_url=reverse("evaluation:person_record", args=[person.pk]),
+            button=_("确认任职"),
+        )
+        if ask is not None:
+            return ask
         appointment = Appointment(
             post=data["post"],
             how=data["how"],
@@ -926,7 +979,7 @@ def roster(request: HttpRequest) -> HttpResponse:
         "form": form,
         "title": roster_export.title(township),
         "headers": roster_export.HEADERS,
-        "rows": list(roster_export.rows_of(request.user, members)),
+        "rows": list(roster_export.rows_of(request.user, members, with_person=True)),
         "today": timezone.localdate(),
         "query": request.GET.urlencode(),
         "export_kind": roster_export.KIND,

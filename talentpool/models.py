@@ -597,13 +597,20 @@ class Person(models.Model):
             except InvalidIdNumber:
                 pass  # the field validator has said what is wrong
             else:
-                if self.birth_date and self.birth_date != info.birth_date:
+                if self.birth_date and self.birth_date > date.today():
+                    pass  # said below: a future date is wrong whatever the number says
+                elif self.birth_date and self.birth_date != info.birth_date:
                     errors["birth_date"] = _("出生日期与身份证号不一致（身份证号中为%(d)s）。") % {
                         "d": info.birth_date.isoformat()
                     }
                 if self.gender and self.gender != info.gender:
                     errors["gender"] = _("性别与身份证号第17位不一致。")
-        if self.party_join_date and self.birth_date and self.party_join_date <= self.birth_date:
+        today = date.today()
+        if self.birth_date and self.birth_date > today:
+            errors["birth_date"] = _("出生日期不能晚于今天。")
+        if self.party_join_date and self.party_join_date > today:
+            errors["party_join_date"] = _("入党时间不能晚于今天。")
+        elif self.party_join_date and self.birth_date and self.party_join_date <= self.birth_date:
             errors["party_join_date"] = _("入党时间不能早于出生日期。")
         if errors:
             raise ValidationError(errors)

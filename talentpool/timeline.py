@@ -25,6 +25,7 @@ class Entry:
 
 Provider = Callable[[Person], list[Entry]]
 _providers: list[Provider] = []
+_record_url: Callable[[Person], str] | None = None
 
 
 def register(provider: Provider) -> Provider:
@@ -47,3 +48,13 @@ def entries_for(person: Person) -> list[Entry]:
     for provider in _providers:
         entries.extend(provider(person))
     return sorted(entries, key=lambda e: e.date, reverse=True)
+
+
+def register_printable_record(url_of: Callable[[Person], str]) -> None:
+    """The later stage that prints the one-page record (一人一档登记表) names its address."""
+    global _record_url
+    _record_url = url_of
+
+
+def printable_record_url(person: Person) -> str:
+    return _record_url(person) if _record_url else ""

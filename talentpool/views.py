@@ -97,7 +97,11 @@ def registry_list(request: HttpRequest) -> HttpResponse:
 @role_required(*REGISTRY_READERS)
 def registry_detail(request: HttpRequest, pk: int) -> HttpResponse:
     person = get_person_for_user(request, pk)
-    context = {"person": person, "timeline": timeline.entries_for(person)}
+    context = {
+        "person": person,
+        "timeline": timeline.entries_for(person),
+        "record_url": timeline.printable_record_url(person),
+    }
     return render(request, "talentpool/person_detail.html", context)
 
 

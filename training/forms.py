@@ -66,6 +66,78 @@ class PeopleChoiceField(forms.ModelMultipleChoiceField):
         return f"{person.name}（{person.township.name} {person.village_label}）"
 
 
+# A choice among more people than this is a search (search-as-you-type with htmx, a plain search
+# form without script) instead of one long list.
+PICKER_THRESHOLD = 30
+PICKER_RESULTS = 30
+
+
+def _matching(queryset, query: str, *, people: bool):
+    """The rows of `queryset` whose name, pinyin or initials match `query` (users: names). People
+    are found by name only, as every search box finds them (talentpool.lookup): a picker is no
+    way to look up an identifier."""
+    if people:
+        return queryset.named(query)
+    return queryset.filter(
+        Q(last_name__contains=query)
+        | Q(first_name__contains=query)
+        | Q(username__icontains=query)
+        | Q(title__contains=query)
+    )
+
+
+class PickerMixin:
+    """Turns the long people choices of a form into pickers. `picker_fields` names them; for a
+    field with more than PICKER_THRESHOLD choices in the user's scope (and the chosen township)
+    the list shows the matches of the search `<name>_q` (from the page's query string) and what
+    is already chosen; validation still accepts every choice in scope."""
+
+    picker_fields: tuple[str, ...] = ()
+
+    def setup_pickers(self, search, township_id: int | None) -> None:
+        self.pickers = {}
+        for name in self.picker_fields:
+            field = self.fields[name]
+            queryset = field.queryset
+            if township_id:
+                # Mentors without a township serve the whole county.
+                extra = Q(township__isnull=True) if name == "mentor" else Q()
+                queryset = queryset.filter(Q(township_id=township_id) | extra)
+            total = queryset.count()
+            if total <= PICKER_THRESHOLD:
+                if township_id:  # a short list, but only the chosen township's
+                    chosen = self._chosen(name, search)
+                    rows = list(queryset) + list(
+                        field.queryset.filter(pk__in=chosen).exclude(pk__in=queryset.values("pk"))
+                    )
+                    choices = [(obj.pk, field.label_from_instance(obj)) for obj in rows]
+                    if getattr(field, "empty_label", None) is not None:
+                        choices.insert(0, ("", field.empty_label))
+                    field.widget.choices = choices
+                continue
+            query = (search.get(f"{name}_q") or "").strip()[:50]
+            chosen = self._chosen(name, search)
+            shown = queryset.none()
+            if query:
+                shown = _matching(queryset, query, people=name != "mentor")[:PICKER_RESULTS]
+            shown_ids = [obj.pk for obj in shown]
+            extra = list(field.queryset.filter(pk__in=chosen).exclude(pk__in=shown_ids))
+            choices = [(obj.pk, field.label_from_instance(obj)) for obj in [*extra, *shown]]
+            if not isinstance(field, forms.ModelMultipleChoiceField):
+                choices.insert(0, ("", gettext("请先在上方查找")))
+            field.widget.choices = choices
+            field.picker = {"query": query, "total": total, "found": len(shown_ids)}
+            self.pickers[name] = field.picker
+
+    def _chosen(self, name: str, search) -> list[int]:
+        source = self.data if self.is_bound else search
+        values = source.getlist(name) if hasattr(source, "getlist") else []
+        if not values and not self.is_bound:
+            initial = self.initial.get(name)
+            values = initial if isinstance(initial, list) else [initial] if initial else []
+        return [int(v) for v in values if str(v).isdigit()]
+
+
 def _not_in_future(value: date | None) -> date | None:
     if value and value > timezone.localdate():
         raise forms.ValidationError(gettext("日期不能晚于今天。"))
@@ -370,7 +442,9 @@ class MentoringRuleForm(forms.ModelForm):
         return value
 
 
-class MentorshipForm(forms.ModelForm):
+class MentorshipForm(PickerMixin, forms.ModelForm):
+    picker_fields = ("mentor", "mentees")
+
     mentees = PeopleChoiceField(
         label=_("帮带对象"),
         queryset=Person.objects.none(),
@@ -394,9 +468,12 @@ class MentorshipForm(forms.ModelForm):
         widgets = {"start_on": DATE, "end_on": DATE, "goals": forms.Textarea(attrs={"rows": 3})}
         help_texts = {"mentor_name": _("导师没有系统账号时填写（如老支书），谈话由乡镇代为登记")}
 
-    def __init__(self, data=None, *, user: User, instance: Mentorship | None = None) -> None:
+    def __init__(
+        self, data=None, *, user: User, instance: Mentorship | None = None, search=None
+    ) -> None:
         super().__init__(data, instance=instance)
         self.user = user
+        search = search if search is not None else {}
         self.fields["township"].queryset = Township.objects.in_scope(user)
         mentors = User.objects.filter(role=Role.MENTOR, is_active=True)
         if not user.is_county:
@@ -412,6 +489,19 @@ class MentorshipForm(forms.ModelForm):
         self.fields["mentees"].queryset = pool_people(user, including=current)
         if instance is None or not instance.pk:
             self.initial.setdefault("start_on", timezone.localdate())
+        township_id = self._township_id(search)
+        if township_id and user.is_county and not self.is_bound:
+            self.initial["township"] = township_id
+        self.setup_pickers(search, township_id)
+
+    def _township_id(self, search) -> int | None:
+        if not self.user.is_county:
+            return self.user.township_id
+        raw = (self.data if self.is_bound else search).get("township") or ""
+        if not str(raw).isdigit():
+            return self.instance.township_id if self.instance.pk else None
+        allowed = Township.objects.in_scope(self.user).filter(pk=int(raw)).exists()
+        return int(raw) if allowed else None
 
     def clean(self) -> dict:
         data = super().clean()

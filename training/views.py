@@ -725,7 +725,7 @@ def mentorship_list(request: HttpRequest) -> HttpResponse:
 @role_required(*WRITERS)
 @require_http_methods(["GET", "POST"])
 def mentorship_create(request: HttpRequest) -> HttpResponse:
-    form = MentorshipForm(request.POST or None, user=request.user)
+    form = MentorshipForm(request.POST or None, user=request.user, search=request.GET)
     if form.is_valid():
         mentorship = form.save()
         messages.success(request, _("已建立帮带结对。"))
@@ -761,7 +761,9 @@ def mentorship_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def mentorship_edit(request: HttpRequest, pk: int) -> HttpResponse:
     mentorship = _get_mentorship_for_user(request, pk)
-    form = MentorshipForm(request.POST or None, user=request.user, instance=mentorship)
+    form = MentorshipForm(
+        request.POST or None, user=request.user, instance=mentorship, search=request.GET
+    )
     if form.is_valid():
         with transaction.atomic():
             form.save()

@@ -12,3 +12,23 @@ document.addEventListener("htmx:responseError", (event) => {
     target.insertAdjacentHTML("afterbegin", alert);
   }
 });
+
+// 打印 buttons ([data-print]): one handler for every page, bound once however many times the
+// script is included, and deaf while the print dialog is open, so one click is one dialog.
+if (!window.talentpoolPrintBound) {
+  window.talentpoolPrintBound = true;
+  let printing = false;
+  document.addEventListener("click", (event) => {
+    const button = event.target.closest("[data-print]");
+    if (!button) return;
+    event.preventDefault();
+    event.stopImmediatePropagation();
+    if (printing) return;
+    printing = true;
+    try {
+      window.print();
+    } finally {
+      printing = false;
+    }
+  });
+}

@@ -1,4 +1,4 @@
-// evaluation: dashboard charts (Apache ECharts), the review sheet's keyboard moves and the print
+// evaluation: dashboard charts (Apache ECharts), the review sheet's keyboard moves (printing is app.js's)
 // button. Every page works without this file: the figures are in tables beside the charts, the
 // sheet saves with its own submit buttons. No inline script anywhere (the CSP forbids it): chart
 // data arrives in <script type="application/json"> elements, which the browser never executes.
@@ -113,14 +113,6 @@
   }
 
   document.addEventListener("keydown", sheetMove);
-
-  document.addEventListener("click", (event) => {
-    const button = event.target.closest("[data-print]");
-    if (button) {
-      event.preventDefault();
-      window.print();
-    }
-  });
 
   document.addEventListener("DOMContentLoaded", () => renderCharts(document));
   document.addEventListener("htmx:afterSwap", (event) => renderCharts(event.detail.target));

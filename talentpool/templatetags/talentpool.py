@@ -1,5 +1,6 @@
 from django import template
 from django.forms import BoundField
+from django.utils.html import format_html
 
 register = template.Library()
 
@@ -140,3 +141,16 @@ def access_detail(row) -> str:
     if row.fields:
         parts.append("字段：" + "、".join(row.fields))
     return "；".join(parts)
+
+
+@register.simple_tag(takes_context=True)
+def person_link(context, person, label: str = ""):
+    """The person's name as a link to their page (人员信息, where the 一人一档 is printed), for
+    every user who may open it; plain text for the others (mentors)."""
+    from talentpool.access import REGISTRY_READERS
+
+    name = label or person.name
+    user = context["request"].user
+    if getattr(user, "role", None) in REGISTRY_READERS:
+        return format_html('<a href="{}">{}</a>', person.get_absolute_url(), name)
+    return name

@@ -179,15 +179,19 @@ def test_appointing_a_new_incumbent_ends_the_previous_one(
     old = make_incumbency(post, make_person(township_a, village_a, name="旧主任"))
     new = make_person(township_a, village_a, name="新主任")
     client.force_login(township_officer_a)
-    response = client.post(
-        reverse("candidates:appoint", args=[post.pk]),
-        {
-            "person": new.pk,
-            "started_on": "2026-04-01",
-            "appointed_how": "election",
-            "previous_end_reason": "election",
-        },
-    )
+    url = reverse("candidates:appoint", args=[post.pk])
+    data = {
+        "person": new.pk,
+        "started_on": "2026-04-01",
+        "appointed_how": "election",
+        "previous_end_reason": "election",
+    }
+    asked = client.post(url, data).content.decode()
+    assert "新主任自2026-04-01起任香山村村委会主任" in asked
+    assert "现任旧主任同日离任" in asked
+    old.refresh_from_db()
+    assert old.ended_on is None
+    response = client.post(url, {**data, "confirmed": "1"})
     assert response.status_code == 302
     old.refresh_from_db()
     assert old.ended_on == date(2026, 4, 1)

@@ -130,9 +130,11 @@ def test_leaving_the_pool_needs_a_reason_and_records_it(
     assert "出库须选择原因" in refused.content.decode()
     assert PoolMembership.objects.get(pk=membership.pk).left_on is None
 
-    response = client.post(
-        url, {"left_on": "2026-06-01", "reason": "unfit", "note": "年度考核不合格"}
-    )
+    data = {"left_on": "2026-06-01", "reason": "unfit", "note": "年度考核不合格"}
+    asked = client.post(url, data).content.decode()
+    assert "确认出库" in asked and "自2026-06-01起离开后备干部库" in asked
+    assert PoolMembership.objects.get(pk=membership.pk).left_on is None
+    response = client.post(url, {**data, "confirmed": "1"})
     assert response.status_code == 302
     membership.refresh_from_db()
     assert (membership.left_on, membership.leave_reason) == (date(2026, 6, 1), LeaveReason.UNFIT)

@@ -298,3 +298,63 @@ def test_county_publishes_a_new_version_and_old_nominations_keep_theirs(
 def test_only_the_county_publishes_checklists(client, township_officer_a):
     client.force_login(township_officer_a)
     assert client.post(reverse("candidates:checklist_new"), {"title": "x"}).status_code == 403
+
+
+def test_all_ok_ticks_the_open_checks_and_keeps_the_exceptions_marked_one_by_one(
+    client, township_officer_a, township_a, village_a
+):
+    nomination = make_nomination(
+        make_candidate(township_a, village_a), village_a, actor=township_officer_a
+    )
+    manual = list(nomination.checks.filter(automatic=False).select_related("item"))
+    exception = next(c for c in manual if c.item.kind == ItemKind.QUALIFICATION)
+    client.force_login(township_officer_a)
+
+    marks = {f"result_{c.pk}": "pending" for c in manual}
+    marks.update({f"result_{exception.pk}": "problem", f"evidence_{exception.pk}": "常年在外"})
+    _screening_post(client, nomination, common_evidence="经村党组织核查", all_ok="1", **marks)
+
+    results = dict(nomination.checks.filter(automatic=False).values_list("pk", "result"))
+    assert results.pop(exception.pk) == "problem"
+    assert set(results.values()) == {"ok"} and len(results) == 15
+    assert last_event(nomination).actor == township_officer_a
+
+
+def test_all_ok_without_a_common_note_asks_for_it_beside_the_field(
+    client, township_officer_a, township_a, village_a
+):
+    nomination = make_nomination(
+        make_candidate(township_a, village_a), village_a, actor=township_officer_a
+    )
+    manual = list(nomination.checks.filter(automatic=False))
+    client.force_login(township_officer_a)
+    response = _screening_post(
+        client, nomination, all_ok="1", **{f"result_{c.pk}": "pending" for c in manual}
+    )
+    assert response.status_code == 400
+    assert "选择“全部符合”时，请填写共同核查依据" in response.content.decode()
+    assert set(nomination.checks.filter(automatic=False).values_list("result", flat=True)) == {
+        "pending"
+    }
+
+
+def test_passing_an_unfinished_screening_marks_each_open_check_beside_it(
+    client, township_officer_a, township_a, village_a
+):
+    nomination = make_nomination(
+        make_candidate(township_a, village_a), village_a, actor=township_officer_a
+    )
+    client.force_login(township_officer_a)
+    response = client.post(
+        reverse("candidates:decide", args=[nomination.pk]),
+        {"version": nomination.version, "decision": "pass", "decided_on": "2026-05-01"},
+    )
+    body = response.content.decode()
+    assert response.status_code == 400
+    assert "还有16项须处理，已在资格审查清单中逐项标出" in body
+    assert body.count("尚未核查：请选择结果并填写核查依据") == 16
+    assert "尚未核查：资格条件" not in body  # no wall of text
+    # the decision sits after the checklist it depends on
+    assert body.index('id="checks"') < body.index('id="decision"')
+    nomination.refresh_from_db()
+    assert nomination.status == Status.SCREENING

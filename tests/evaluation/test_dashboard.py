@@ -43,7 +43,7 @@ def test_dates_in_the_wrong_order_fall_back_with_a_message(client, county_office
         reverse("evaluation:dashboard"), {"before": "2026-05-01", "after": "2026-01-01"}
     )
     body = response.content.decode()
-    assert "“换届前”的日期须早于“换届后”的日期" in body
+    assert "较早日期须早于较晚日期" in body
     assert 'value="2026-03-14"' in body
 
 
@@ -139,3 +139,21 @@ def test_structure_page_shows_the_committees_by_township(client, leader, committ
     committee = {row[0]: row[1:] for row in tables["committee"][1:]}
     assert committee["平均年龄（岁）"] == ["46.7", "32.0", "-14.7"]
     assert "忠州街道村“两委”班子结构" in response.content.decode()
+
+
+def test_the_election_dates_are_labelled_before_and_after_the_changeover(
+    client, county_officer, committees
+):
+    client.force_login(county_officer)
+    body = client.get(reverse("evaluation:dashboard")).content.decode()
+    assert "2026-03-14（换届前）" in body and "2026-03-15（换届后）" in body
+
+
+def test_other_compared_dates_are_labelled_by_their_dates(client, county_officer, committees):
+    client.force_login(county_officer)
+    body = client.get(
+        reverse("evaluation:dashboard"), {"before": "2015-01-01", "after": "2026-03-14"}
+    ).content.decode()
+    assert "换届前" not in body and "换届后" not in body
+    assert "<th>2015-01-01</th>" in body or ">2015-01-01<" in body
+    assert "2015-01-01平均年龄" in body and "2026-03-14平均年龄" in body

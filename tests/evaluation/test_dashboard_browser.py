@@ -25,8 +25,8 @@ def test_county_officer_compares_two_dates_and_prints_a_persons_form(
     expect(committee.get_by_role("row", name=re.compile("平均年龄"))).to_contain_text("46.5")
     expect(committee.get_by_role("row", name=re.compile("平均年龄"))).to_contain_text("35.5")
 
-    page.get_by_label("对比日期：换届前").fill("2015-01-01")
-    page.get_by_label("对比日期：换届后").fill("2026-03-14")
+    page.get_by_label("对比日期：较早").fill("2015-01-01")
+    page.get_by_label("对比日期：较晚").fill("2026-03-14")
     page.get_by_role("button", name="对比").click()
     expect(page).to_have_url(re.compile(r"before=2015-01-01"))
     # on 1 January 2015 nobody held a post yet; on 14 March 2026 the old committee did

@@ -150,3 +150,39 @@ def test_the_grid_places_reserves_by_review_and_readiness(
     low_later = body.split('data-cell="low-later"')[1]
     assert "弱" in low_later.split("data-cell")[0]
     assert "尚无已确认考核结论（1 人）" in body
+
+
+def test_the_person_page_offers_the_printable_record(client, county_officer, reserve_a):
+    client.force_login(county_officer)
+    body = client.get(reserve_a.person.get_absolute_url()).content.decode()
+    record = reverse("evaluation:person_record", args=[reserve_a.person_id])
+    assert f'href="{record}"' in body
+    assert "打印一人一档登记表" in body
+
+
+def test_every_roster_name_links_to_the_person_page(client, township_officer_a, reserve_a):
+    client.force_login(township_officer_a)
+    body = client.get(reverse("evaluation:roster")).content.decode()
+    assert f'<a href="{reserve_a.person.get_absolute_url()}">李明</a>' in body
+
+
+def test_the_stage_pages_name_the_person_with_a_link_to_the_person_page(
+    client, county_officer, reserve_a
+):
+    person = reserve_a.person
+    link = f'<a href="{person.get_absolute_url()}">李明</a>'
+    client.force_login(county_officer)
+    for url in (
+        reverse("candidates:member", args=[reserve_a.pk]),
+        reverse("evaluation:person_record", args=[person.pk]),
+        reverse("evaluation:appoint", args=[person.pk]),
+    ):
+        assert link in client.get(url).content.decode(), url
+
+
+def test_the_roster_export_rows_stay_plain_lists(county_officer, reserve_a):
+    from evaluation import exports
+
+    headers, rows = exports.rows(county_officer, {})
+    (row,) = list(rows)
+    assert row[1] == "李明" and len(row) == len(headers)

@@ -104,16 +104,20 @@ def test_township_officer_records_a_promotion_on_the_page(
     url = reverse("evaluation:appoint", args=[reserve_a.person_id])
     page = client.get(url)
     assert "老书记" in page.content.decode()  # the current holder is named in the choice
-    response = client.post(
-        url,
-        {
-            "post": secretary_post.pk,
-            "how": "election",
-            "on": "2026-03-15",
-            "term_end": "2031-03-14",
-            "end_reason": "election",
-        },
-    )
+    data = {
+        "post": secretary_post.pk,
+        "how": "election",
+        "on": "2026-03-15",
+        "term_end": "2031-03-14",
+        "end_reason": "election",
+    }
+    asked = client.post(url, data).content.decode()
+    # Asked first, listing what will happen; nothing happened yet.
+    assert "确认任职" in asked and "现任老书记同日离任，离任原因：换届" in asked
+    assert "以“已提拔任用”出库" in asked
+    reserve_a.refresh_from_db()
+    assert reserve_a.left_on is None
+    response = client.post(url, {**data, "confirmed": "1"})
     assert response.status_code == 302
     assert response.url == reverse("evaluation:person_record", args=[reserve_a.person_id])
     reserve_a.refresh_from_db()

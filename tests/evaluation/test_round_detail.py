@@ -11,11 +11,13 @@ def test_county_officer_confirms_a_townships_reviews(
 ):
     review = make_review(county_round, reserve_a, "incompetent", status="submitted")
     client.force_login(county_officer)
-    response = client.post(
-        reverse("evaluation:round_confirm", args=[county_round.pk]),
-        {"township": township_a.pk},
-        follow=True,
-    )
+    url = reverse("evaluation:round_confirm", args=[county_round.pk])
+    asked = client.post(url, {"township": township_a.pk}).content.decode()
+    assert "确认1人的考核结果，确认后不能再修改" in asked
+    assert "对1人提出调整出库建议：李明" in asked
+    review.refresh_from_db()
+    assert review.status == "submitted" and not Proposal.objects.exists()
+    response = client.post(url, {"township": township_a.pk, "confirmed": "1"}, follow=True)
     assert "已确认忠州街道1人的考核结果；提出调整出库建议1人" in response.content.decode()
     review.refresh_from_db()
     assert (review.status, review.confirmed_by) == ("confirmed", county_officer)
@@ -161,3 +163,29 @@ def test_round_pages_query_counts_are_flat(
 
     client.get(urls[0])  # first-request work (session, settings rows)
     assert counts(0, 2) == counts(2, 15)
+
+
+def test_whoever_entered_the_results_does_not_confirm_them(
+    client, county_officer, county_round, reserve_a, township_a
+):
+    from talentpool.models import Role
+    from tests.factories import make_user
+
+    review = make_review(county_round, reserve_a, "excellent", status="submitted")
+    Review.objects.filter(pk=review.pk).update(entered_by=county_officer)
+    colleague = make_user("county2", Role.COUNTY, last_name="赵")
+    client.force_login(county_officer)
+    url = reverse("evaluation:round_confirm", args=[county_round.pk])
+
+    response = client.post(url, {"township": township_a.pk, "confirmed": "1"}, follow=True)
+
+    body = response.content.decode()
+    assert "不能确认自己录入或提交的考核结果：须由县委组织部另一名工作人员确认（赵" in body
+    review.refresh_from_db()
+    assert (review.status, review.confirmed_by) == ("submitted", None)
+    assert not Proposal.objects.exists()
+
+    client.force_login(colleague)
+    client.post(url, {"township": township_a.pk, "confirmed": "1"})
+    review.refresh_from_db()
+    assert (review.status, review.confirmed_by) == ("confirmed", colleague)

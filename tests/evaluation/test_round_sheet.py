@@ -52,7 +52,14 @@ def test_saving_the_sheet_keeps_drafts_and_submitting_sends_them_on(
         version=review.version,
         action="submit",
     )
-    response = client.post(sheet_url(county_round), data, follow=True)
+    asked = client.post(sheet_url(county_round), data).content.decode()
+    # the row is saved, and submitting asks first
+    assert "提交1人的考核（李明）到县委组织部确认" in asked
+    review.refresh_from_db()
+    assert (review.status, review.conclusion) == ("draft", "excellent")
+    response = client.post(
+        reverse("evaluation:round_submit", args=[county_round.pk]), {"confirmed": "1"}, follow=True
+    )
     assert "已提交1人的考核" in response.content.decode()
     review.refresh_from_db()
     assert (review.status, review.conclusion, review.score) == ("submitted", "excellent", 91)
@@ -119,7 +126,8 @@ def test_another_townships_reserve_in_the_form_fields_is_ignored(
     assert (
         client.post(
             reverse("evaluation:round_submit", args=[county_round.pk])
-            + f"?township={reserve_b.village.township_id}"
+            + f"?township={reserve_b.village.township_id}",
+            {"confirmed": "1"},
         ).status_code
         == 302
     )  # a township officer's sheet is always their own
@@ -160,3 +168,17 @@ def test_sheet_query_count_is_flat(client, township_officer_a, county_round, tow
 
     client.get(sheet_url(county_round))  # first-request work (session, settings rows)
     assert count(0, 4) == count(4, 30)
+
+
+def test_submitting_an_unfinished_sheet_names_the_rows_left_empty_first(
+    client, township_officer_a, county_round, reserve_a, township_a, village_a
+):
+    make_reserve(township_a, village_a, name="赵强")
+    make_reserve(township_a, village_a, name="钱芳")
+    client.force_login(township_officer_a)
+    asked = client.post(
+        sheet_url(county_round), row_data(reserve_a, county_round, action="submit")
+    ).content.decode()
+    assert "提交1人的考核（李明）" in asked
+    assert "还有2行未填完（" in asked and "赵强" in asked and "钱芳" in asked
+    assert Review.objects.get().status == "draft"  # saved, not submitted

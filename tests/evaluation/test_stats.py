@@ -130,3 +130,13 @@ def test_mentoring_in_sql_judges_pairs_as_training_does(
     )
     assert (total.pairs, total.on_track, total.behind, total.no_contact) == (4, 2, 1, 1)
     assert total.compliance == 50.0
+
+
+def test_a_post_has_one_name_on_every_page(township_a, village_a):
+    from candidates.models import VillagePost
+
+    first = make_post(village_a, "committee_member", 1)
+    second = make_post(village_a, "committee_member", 2)
+    short = [p.post for p in stats.short_posts([township_a.pk])]
+    assert short == [str(first), str(second)] == ["村委会委员1", "村委会委员2"]
+    assert [str(p) for p in VillagePost.objects.filter(village=village_a)] == short

@@ -17,6 +17,7 @@ def test_township_officer_logs_in_searches_and_opens_a_person(
     make_person(township_b, name="张伟")  # another township: never shown
     log_in(page, township_officer_a.username)
 
+    page.get_by_role("button", name="人才库").click()  # the menu groups pages by stage
     page.get_by_role("link", name="人才信息库", exact=True).click()
     expect(page.get_by_text("共 2 人")).to_be_visible()
     page.get_by_label("姓名、拼音首字母、身份证号或手机号").fill("zw")

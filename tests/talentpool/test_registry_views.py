@@ -1,7 +1,8 @@
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from talentpool.identity import make_id_number
 from talentpool.models import Person
@@ -288,3 +289,37 @@ def test_stale_edit_shows_only_the_birth_year_to_a_masked_officer(
     assert "已被他人修改" in body
     assert f"{zhang.birth_date.year}年" in body
     assert zhang.birth_date.isoformat() not in body
+
+
+def test_a_future_birth_date_says_it_is_in_the_future(client, township_officer_a, village_a):
+    client.force_login(township_officer_a)
+    number = make_id_number("500233", date(1990, 1, 2), 12, "1")
+    tomorrow = timezone.localdate() + timedelta(days=1)
+    response = client.post(
+        reverse("registry:create"),
+        {
+            "name": "李明",
+            "id_number": number,
+            "birth_date": tomorrow.isoformat(),
+            "party_join_date": tomorrow.isoformat(),
+            "village": village_a.pk,
+            "ethnicity": "01",
+            "residence": "away",
+        },
+    )
+    errors = response.context["form"].errors
+    assert errors["birth_date"] == ["出生日期不能晚于今天。"]
+    assert errors["party_join_date"] == ["入党时间不能晚于今天。"]
+    assert not Person.objects.exists()
+
+
+def test_an_empty_required_field_is_refused_in_chinese_by_the_server(
+    client, township_officer_a, village_a
+):
+    client.force_login(township_officer_a)
+    page = client.get(reverse("registry:create")).content.decode()
+    assert "novalidate" in page  # the browser's English bubble never shows
+    response = client.post(reverse("registry:create"), {"village": village_a.pk})
+    assert response.status_code == 200
+    assert response.context["form"].errors["name"] == ["这个字段是必填项。"]
+    assert not Person.objects.exists()
