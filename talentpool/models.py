@@ -589,6 +589,7 @@ class Person(models.Model):
         from talentpool.identity import InvalidIdNumber, parse_id_number
 
         errors: dict[str, str] = {}
+        today = timezone.localdate()
         if self.village_id and self.township_id and self.village.township_id != self.township_id:
             errors["village"] = _("所选村（社区）不属于该乡镇（街道）。")
         if self.id_number:
@@ -597,7 +598,7 @@ class Person(models.Model):
             except InvalidIdNumber:
                 pass  # the field validator has said what is wrong
             else:
-                if self.birth_date and self.birth_date > date.today():
+                if self.birth_date and self.birth_date > today:
                     pass  # said below: a future date is wrong whatever the number says
                 elif self.birth_date and self.birth_date != info.birth_date:
                     errors["birth_date"] = _("出生日期与身份证号不一致（身份证号中为%(d)s）。") % {
@@ -605,7 +606,6 @@ class Person(models.Model):
                     }
                 if self.gender and self.gender != info.gender:
                     errors["gender"] = _("性别与身份证号第17位不一致。")
-        today = date.today()
         if self.birth_date and self.birth_date > today:
             errors["birth_date"] = _("出生日期不能晚于今天。")
         if self.party_join_date and self.party_join_date > today:
