@@ -153,7 +153,8 @@ PLACEHOLDERS = frozenset({"/", "\\", "-", "--", "—", "——", "－", "_", "�
 
 
 def _placeholder(value: object) -> bool:
-    return type(value) is str and to_halfwidth(value).strip() in PLACEHOLDERS
+    # Runs on every phone cell: a placeholder is a few characters at most.
+    return type(value) is str and len(value) < 8 and to_halfwidth(value).strip() in PLACEHOLDERS
 
 
 def _blank(value: object) -> bool:
@@ -546,7 +547,7 @@ class RowNormaliser:
 
         # 联系电话: a phone typed as a number arrives as int or float, never as '...0'.
         phone = values_in.get("phone")
-        if _blank(phone) or _placeholder(phone):
+        if _blank(phone):
             out["phone"] = None
         elif isinstance(phone, str) and len(phone) == 11 and _MOBILE.fullmatch(phone):
             out["phone"] = phone
@@ -555,14 +556,15 @@ class RowNormaliser:
                 out["phone"] = normalize_phone(phone)
             except InvalidPhone as exc:
                 out["phone"] = None
-                problems.append(
-                    _Problem(
-                        "invalid_phone",
-                        f"{self.col['phone']}：{exc.message}",
-                        "phone",
-                        clean_text(cell_text(phone)),
+                if not _placeholder(phone):  # "/" or "-" says nothing, it is no wrong number
+                    problems.append(
+                        _Problem(
+                            "invalid_phone",
+                            f"{self.col['phone']}：{exc.message}",
+                            "phone",
+                            clean_text(cell_text(phone)),
+                        )
                     )
-                )
 
         # Coded columns: a survey repeats a handful of values; each is parsed once.
         for fld in self.absent_coded:
@@ -587,11 +589,11 @@ class RowNormaliser:
         veteran = values_in.get("is_veteran")
         if isinstance(veteran, bool):
             out["is_veteran"] = veteran
-        elif _blank(veteran) or _placeholder(veteran):
+        elif _blank(veteran):
             out["is_veteran"] = None
         else:
             mark, ok = self.veteran(veteran)
-            if not ok:
+            if not ok and not _placeholder(veteran):
                 problems.append(self._unknown("is_veteran", veteran))
             out["is_veteran"] = mark
 
