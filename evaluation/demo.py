@@ -373,10 +373,15 @@ def _promotions(county: User) -> int:
                 actor=county,
             )
             made += 1
+        # NOT EXISTS again, for the same reason: the join of the multi-valued exclude ran for
+        # minutes under a planner without statistics (seen in the seed test under load).
+        directing = Incumbency.objects.filter(
+            person=OuterRef("person"), post__kind=PostKind.DIRECTOR
+        )
         secretary = (
             Incumbency.objects.active(on)
             .filter(post__village__township=township, post__kind=PostKind.SECRETARY)
-            .exclude(person__incumbencies__post__kind=PostKind.DIRECTOR)
+            .exclude(Exists(directing))
             .select_related("post")
             .order_by("post__village__code")
             .first()
