@@ -246,10 +246,6 @@ def _group_core(group: object) -> str:
     return core
 
 
-def known_headings(fields: Iterable[FieldSpec]) -> dict[str, tuple[str, ...]]:
-    return {f.name: f.known for f in fields}
-
-
 # ---------------------------------------------------------------------------
 # A table's header row, for the smaller spreadsheets (sign-in sheets, review workbooks, code
 # lists): found the same way as the survey's, and every filled column it does not use listed.

@@ -809,14 +809,7 @@ def vet_word_document(fh: BinaryIO) -> None:
             raise FileRejected(
                 "not_a_document", "这个文件是压缩包或其他 Office 文档，不是 Word 文档。"
             )
-        try:
-            for info in infos:
-                if _parsed_by_calamine(info.filename):
-                    _inflate_and_measure(zf, info)
-        except FileRejected:
-            raise
-        except Exception:
-            raise _damaged() from None
+        _inflate_parsed(zf, infos)
         fh.seek(0)
         return
     if head.startswith(_OLE2_MAGIC):
@@ -871,8 +864,19 @@ def _inspect_zip(fh: BinaryIO) -> list[str]:
         raise _not_a_spreadsheet("这是 Excel 二进制工作簿（.xlsb）")
     if not ("xl/workbook.xml" in names or ("content.xml" in names and _is_ods(zf))):
         raise _not_a_spreadsheet("这个文件是压缩包或其他 Office 文档")
-    # The directory's sizes are only claims; inflate what calamine will parse, stopping at
-    # the declared size (zipfile does, then checks the CRC), so a lying entry fails here.
+    _inflate_parsed(zf, infos)
+    warnings: list[str] = []
+    if "xl/vbaProject.bin" in names or any(n.startswith("Basic/") for n in names):
+        warnings.append("文件中含有宏（VBA 代码），宏没有运行，已忽略，只读取了单元格中的内容")
+    if any(n.startswith("xl/externalLinks/") for n in names):
+        warnings.append("文件中有引用其他文件的外部链接，已按文件中保存的数值读取，没有更新链接")
+    fh.seek(0)
+    return warnings
+
+
+def _inflate_parsed(zf: zipfile.ZipFile, infos: list[zipfile.ZipInfo]) -> None:
+    """The directory's sizes are only claims; inflate what will be parsed, stopping at the
+    declared size (zipfile does, then checks the CRC), so a lying entry fails here."""
     try:
         for info in infos:
             if _parsed_by_calamine(info.filename):
@@ -881,13 +885,6 @@ def _inspect_zip(fh: BinaryIO) -> list[str]:
         raise
     except Exception:
         raise _damaged() from None
-    warnings: list[str] = []
-    if "xl/vbaProject.bin" in names or any(n.startswith("Basic/") for n in names):
-        warnings.append("文件中含有宏（VBA 代码），宏没有运行，已忽略，只读取了单元格中的内容")
-    if any(n.startswith("xl/externalLinks/") for n in names):
-        warnings.append("文件中有引用其他文件的外部链接，已按文件中保存的数值读取，没有更新链接")
-    fh.seek(0)
-    return warnings
 
 
 def _is_ods(zf: zipfile.ZipFile) -> bool:
